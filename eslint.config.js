@@ -1,0 +1,62 @@
+// @ts-check
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+/**
+ * The layers: protocol → client → recipes → cli, with testing on the client.
+ * Each entry lists the folders (under src/) that a layer must not import from.
+ */
+const forbiddenByLayer = {
+  protocol: ['client', 'recipes', 'testing', 'cli'],
+  client: ['recipes', 'testing', 'cli'],
+  recipes: ['testing', 'cli'],
+  testing: ['recipes', 'cli'],
+  cli: [],
+};
+
+const layerRules = Object.entries(forbiddenByLayer)
+  .filter(([, forbidden]) => forbidden.length > 0)
+  .map(([layer, forbidden]) => ({
+    files: [`src/${layer}/**/*.ts`],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: forbidden.map((target) => ({
+            group: [`**/${target}/*`, `**/${target}`, `zkcoord/${target}`, 'zkcoord'],
+            message: `src/${layer} must not import from src/${target} (layering: protocol → client → recipes → cli; testing on client).`,
+          })),
+        },
+      ],
+    },
+  }));
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.strictTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: {
+        projectService: {
+          allowDefaultProject: ['eslint.config.js'],
+        },
+        tsconfigRootDir: import.meta.dirname,
+      },
+    },
+    rules: {
+      '@typescript-eslint/restrict-template-expressions': [
+        'error',
+        { allowNumber: true, allowBigInt: true, allowBoolean: true },
+      ],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+    },
+  },
+  ...layerRules,
+  {
+    files: ['test/**/*.ts', 'bench/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-non-null-assertion': 'off',
+    },
+  },
+);
