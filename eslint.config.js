@@ -47,7 +47,7 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/restrict-template-expressions': [
         'error',
-        { allowNumber: true, allowBigInt: true, allowBoolean: true },
+        { allowNumber: true, allowBoolean: true, allow: [{ from: 'lib', name: 'bigint' }] },
       ],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
     },

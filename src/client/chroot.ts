@@ -1,0 +1,28 @@
+/**
+ * The one place where the connect string's chroot is applied to outgoing paths and stripped from
+ * incoming ones. Paths under `/zookeeper/` (the server's own subtree) reach the client unchanged by
+ * a chroot-less read, so events for them are passed through as they are (ZOOKEEPER-4565).
+ */
+export class Chroot {
+  /** The chroot prefix, e.g. `/app`, or '' when there is none. */
+  readonly prefix: string;
+
+  constructor(prefix: string) {
+    this.prefix = prefix === '/' ? '' : prefix;
+  }
+
+  toServer(path: string): string {
+    if (this.prefix === '') return path;
+    return path === '/' ? this.prefix : this.prefix + path;
+  }
+
+  fromServer(serverPath: string): string {
+    const prefix = this.prefix;
+    if (prefix === '') return serverPath;
+    if (serverPath === prefix) return '/';
+    if (serverPath.startsWith(prefix) && serverPath.charCodeAt(prefix.length) === 0x2f) {
+      return serverPath.slice(prefix.length);
+    }
+    return serverPath;
+  }
+}

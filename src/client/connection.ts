@@ -1,0 +1,362 @@
+import net from 'node:net';
+import {
+  ConnectRequest,
+  ConnectResponse,
+  FrameSplitter,
+  JuteReader,
+  JuteWriter,
+  OpCode,
+  ProtocolError,
+  ReplyHeader,
+  RequestHeader,
+  WatcherEvent,
+  Xid,
+} from '../protocol/index.js';
+import type { RecordCodec } from '../protocol/index.js';
+import { ConnectionLossError, InvalidArgumentError, NotReadOnlyError } from './errors.js';
+import { RequestQueue } from './request-queue.js';
+import type { OutstandingRequest } from './request-queue.js';
+
+export interface ConnectionOptions {
+  readonly host: string;
+  readonly port: number;
+  /** Bound on TCP connect plus handshake. */
+  readonly connectTimeoutMs: number;
+  /** Largest request frame (excluding its 4-byte length) the server accepts: `jute.maxbuffer`. */
+  readonly maxRequestFrame: number;
+  /** Largest reply frame accepted from the server. */
+  readonly maxResponseFrame: number;
+}
+
+export interface ConnectionHandlers {
+  /** A watch notification (xid -1), in wire order relative to replies. */
+  onNotification(event: WatcherEvent, zxid: bigint): void;
+  /** A reply carrying a zxid > 0: the newest state of the server this client has seen. */
+  onZxid(zxid: bigint): void;
+  /** The connection is gone; `error` says why. Called once, after every outstanding request failed. */
+  onClose(error: Error): void;
+}
+
+/** Counters a test (or a benchmark) can read to see what happened on the wire. */
+export interface ConnectionCounters {
+  socketWrites: number;
+  framesSent: number;
+  framesReceived: number;
+}
+
+/** The Java client never lets more than this pass without a ping (`MAX_SEND_PING_INTERVAL`). */
+const MAX_SEND_PING_INTERVAL_MS = 10_000;
+const SHORTEST_CONNECT_RESPONSE = 36;
+
+/**
+ * One socket to one server: the handshake, framing, the FIFO of outstanding requests matched by
+ * xid, pings at the Java client's cadence and the read timeout. Requests written in the same tick
+ * are encoded into one buffer and leave in one socket write.
+ */
+export class Connection {
+  /** Send time (monotonic ms) of the newest request or ping the server has answered. */
+  lastAnsweredSendTime = 0;
+
+  private readonly outstanding = new RequestQueue();
+  private readonly pingSendTimes: number[] = [];
+  private readonly writer = new JuteWriter(16 * 1024);
+  private readonly splitter: FrameSplitter;
+  private flushScheduled = false;
+  private lastSendTime = performance.now();
+  private lastReceiveTime = performance.now();
+  private readTimeoutMs = 0;
+  private heartbeat: NodeJS.Timeout | undefined;
+  private closed = false;
+
+  private constructor(
+    private readonly socket: net.Socket,
+    private readonly options: ConnectionOptions,
+    private readonly handlers: ConnectionHandlers,
+    /** Shared with the session, so the figures add up over reconnects. */
+    private readonly counters: ConnectionCounters,
+  ) {
+    this.splitter = new FrameSplitter(options.maxResponseFrame);
+  }
+
+  /**
+   * Opens a socket and completes the handshake. Rejects with ConnectionLossError when the server
+   * cannot be reached, closes the socket without answering, or does not answer in time, and with
+   * NotReadOnlyError when a read-only server refuses the session.
+   */
+  static async open(
+    options: ConnectionOptions,
+    request: ConnectRequest,
+    handlers: ConnectionHandlers,
+    counters: ConnectionCounters,
+  ): Promise<{ connection: Connection; response: ConnectResponse }> {
+    const socket = net.connect({ host: options.host, port: options.port, noDelay: true });
+    const connection = new Connection(socket, options, handlers, counters);
+    try {
+      const response = await connection.handshake(request);
+      connection.startStreaming(response.timeOut);
+      return { connection, response };
+    } catch (error) {
+      connection.closed = true;
+      socket.destroy();
+      throw error;
+    }
+  }
+
+  private handshake(request: ConnectRequest): Promise<ConnectResponse> {
+    const where = `${this.options.host}:${this.options.port}`;
+    return new Promise<ConnectResponse>((resolve, reject) => {
+      const fail = (reason: string, cause?: unknown): void => {
+        cleanup();
+        reject(
+          new ConnectionLossError(undefined, `CONNECTIONLOSS: ${reason} (${where})`, { cause }),
+        );
+      };
+      const timer = setTimeout(() => {
+        fail(`no handshake answer within ${this.options.connectTimeoutMs} ms`);
+      }, this.options.connectTimeoutMs);
+      const onError = (error: Error): void => {
+        fail(`socket error: ${error.message}`, error);
+      };
+      const onClose = (): void => {
+        fail('the server closed the connection during the handshake');
+      };
+      const onData = (chunk: Buffer): void => {
+        try {
+          this.splitter.push(chunk, (frame) => {
+            cleanup();
+            resolve(this.readConnectResponse(frame));
+          });
+        } catch (error) {
+          cleanup();
+          reject(error instanceof Error ? error : new ProtocolError(String(error)));
+        }
+      };
+      const cleanup = (): void => {
+        clearTimeout(timer);
+        this.socket.off('error', onError).off('close', onClose).off('data', onData);
+      };
+      this.socket.on('error', onError).on('close', onClose).on('data', onData);
+      const start = this.writer.beginFrame();
+      ConnectRequest.write(this.writer, request);
+      this.writer.endFrame(start);
+      this.writeOut();
+    });
+  }
+
+  private readConnectResponse(frame: Buffer): ConnectResponse {
+    if (frame.length < SHORTEST_CONNECT_RESPONSE) {
+      // A read-only server without local sessions answers with a bare ReplyHeader (err -119).
+      const header = ReplyHeader.read(new JuteReader(frame));
+      throw header.err === -119
+        ? new NotReadOnlyError(
+            undefined,
+            'NOTREADONLY: the server is read-only and refused the session',
+          )
+        : new ProtocolError(`short ConnectResponse (${frame.length} bytes, err ${header.err})`);
+    }
+    return ConnectResponse.read(new JuteReader(frame));
+  }
+
+  private startStreaming(negotiatedTimeoutMs: number): void {
+    this.readTimeoutMs = (negotiatedTimeoutMs * 2) / 3;
+    this.lastReceiveTime = performance.now();
+    this.socket.on('data', (chunk: Buffer) => {
+      try {
+        this.splitter.push(chunk, (frame) => {
+          this.onFrame(frame);
+        });
+      } catch (error) {
+        this.close(error instanceof Error ? error : new ProtocolError(String(error)));
+      }
+    });
+    this.socket.on('error', (error) => {
+      this.close(
+        new ConnectionLossError(undefined, `CONNECTIONLOSS: socket error: ${error.message}`, {
+          cause: error,
+        }),
+      );
+    });
+    this.socket.on('close', () => {
+      this.close(
+        new ConnectionLossError(undefined, 'CONNECTIONLOSS: the server closed the connection'),
+      );
+    });
+    this.scheduleHeartbeat();
+  }
+
+  get isOpen(): boolean {
+    return !this.closed;
+  }
+
+  /** The outstanding requests, oldest first (for the request-timeout sweep). */
+  outstandingRequests(): Iterable<OutstandingRequest> {
+    return this.outstanding.entries();
+  }
+
+  /**
+   * Encodes one request into this tick's batch and queues it for its reply. Throws
+   * InvalidArgumentError, with nothing sent, when the frame exceeds the server's limit.
+   */
+  send<T>(request: OutstandingRequest, body: RecordCodec<T> | null, value: T): void {
+    if (this.closed) {
+      request.fail(
+        new ConnectionLossError(request.path, 'CONNECTIONLOSS: the connection is closed'),
+      );
+      return;
+    }
+    const start = this.writer.beginFrame();
+    RequestHeader.write(this.writer, { xid: request.xid, type: request.opcode });
+    if (body !== null) body.write(this.writer, value);
+    const length = this.writer.endFrame(start);
+    if (length > this.options.maxRequestFrame) {
+      this.writer.truncate(start);
+      throw new InvalidArgumentError(
+        `request of ${length} bytes exceeds the server's limit of ${this.options.maxRequestFrame} bytes (jute.maxbuffer)`,
+      );
+    }
+    request.sentAt = performance.now();
+    this.counters.framesSent++;
+    this.outstanding.push(request);
+    this.scheduleFlush();
+  }
+
+  private sendPing(): void {
+    const start = this.writer.beginFrame();
+    RequestHeader.write(this.writer, { xid: Xid.ping, type: OpCode.ping });
+    this.writer.endFrame(start);
+    this.pingSendTimes.push(performance.now());
+    this.scheduleFlush();
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    // nextTick runs after the current microtask cascade has drained, so requests issued from a
+    // chain of promise continuations still share one write.
+    process.nextTick(() => {
+      this.flushScheduled = false;
+      this.writeOut();
+    });
+  }
+
+  private writeOut(): void {
+    if (this.closed || this.writer.length === 0) return;
+    const bytes = this.writer.finish();
+    this.counters.socketWrites++;
+    this.lastSendTime = performance.now();
+    this.socket.write(bytes);
+  }
+
+  private onFrame(frame: Buffer): void {
+    this.counters.framesReceived++;
+    const now = performance.now();
+    this.lastReceiveTime = now;
+    const reader = new JuteReader(frame);
+    const header = ReplyHeader.read(reader);
+    switch (header.xid) {
+      case Xid.notification:
+        this.handlers.onNotification(WatcherEvent.read(reader), header.zxid);
+        return;
+      case Xid.ping: {
+        const sentAt = this.pingSendTimes.shift();
+        if (sentAt !== undefined) this.noteAnswered(sentAt);
+        return;
+      }
+      case Xid.auth:
+        return;
+    }
+    const request = this.outstanding.shift();
+    if (request?.xid !== header.xid) {
+      throw new ProtocolError(
+        `reply xid ${header.xid} does not match the oldest outstanding request (${request?.xid ?? 'none'})`,
+      );
+    }
+    if (header.zxid > 0n) this.handlers.onZxid(header.zxid);
+    this.noteAnswered(request.sentAt);
+    if (header.err !== 0) {
+      request.complete(header.err, undefined);
+      return;
+    }
+    request.complete(0, request.response === null ? undefined : request.response.read(reader));
+  }
+
+  private noteAnswered(sentAt: number): void {
+    if (sentAt > this.lastAnsweredSendTime) this.lastAnsweredSendTime = sentAt;
+  }
+
+  /** One timer for both pings and the read timeout, re-armed from the last send and receive times. */
+  private scheduleHeartbeat(): void {
+    if (this.closed) return;
+    const now = performance.now();
+    const idleReceive = now - this.lastReceiveTime;
+    if (idleReceive >= this.readTimeoutMs) {
+      this.close(
+        new ConnectionLossError(
+          undefined,
+          `CONNECTIONLOSS: nothing received from the server for ${Math.round(idleReceive)} ms`,
+        ),
+      );
+      return;
+    }
+    let idleSend = now - this.lastSendTime;
+    if (pingDue(this.readTimeoutMs, idleSend)) {
+      this.sendPing();
+      idleSend = 0;
+    }
+    const untilPing = Math.max(1, pingThreshold(this.readTimeoutMs) - idleSend);
+    const untilReadTimeout = this.readTimeoutMs - idleReceive;
+    this.heartbeat = setTimeout(
+      () => {
+        this.scheduleHeartbeat();
+      },
+      Math.ceil(Math.min(untilPing, untilReadTimeout)),
+    );
+    this.heartbeat.unref();
+  }
+
+  /** Closes the socket and fails every outstanding request (see failureFor). Idempotent. */
+  close(error: Error): void {
+    if (this.closed) return;
+    this.writeOut();
+    this.closed = true;
+    clearTimeout(this.heartbeat);
+    this.socket.destroy();
+    for (const request of this.outstanding.drain()) request.fail(failureFor(request, error));
+    this.handlers.onClose(error);
+  }
+
+  /** Closes gracefully after the server answered everything outstanding (used after closeSession). */
+  end(): void {
+    this.writeOut();
+    this.socket.end();
+  }
+}
+
+/**
+ * What an outstanding request fails with: the client's own reason (closed, expired) as it is, and
+ * anything that broke the connection as CONNECTIONLOSS, since the request's outcome is unknown.
+ */
+function failureFor(request: OutstandingRequest, error: Error): Error {
+  if (error instanceof ConnectionLossError) {
+    return new ConnectionLossError(request.path, error.message, { cause: error });
+  }
+  if (error instanceof ProtocolError) {
+    return new ConnectionLossError(request.path, `CONNECTIONLOSS: ${error.message}`, {
+      cause: error,
+    });
+  }
+  return error;
+}
+
+/** The Java client's rule: ping when readTimeout/2 − idle − (idle > 1 s ? 1 s : 0) ≤ 0, or idle > 10 s. */
+function pingDue(readTimeoutMs: number, idleSendMs: number): boolean {
+  const slack = idleSendMs > 1000 ? 1000 : 0;
+  return readTimeoutMs / 2 - idleSendMs - slack <= 0 || idleSendMs > MAX_SEND_PING_INTERVAL_MS;
+}
+
+/** The idle time after which pingDue first holds. */
+function pingThreshold(readTimeoutMs: number): number {
+  const half = readTimeoutMs / 2;
+  const threshold = half > 2000 ? half - 1000 : half > 1000 ? 1001 : half;
+  return Math.min(threshold, MAX_SEND_PING_INTERVAL_MS + 1);
+}

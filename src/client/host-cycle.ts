@@ -1,0 +1,40 @@
+import type { HostAddress } from './connect-string.js';
+
+/** Random pause before every attempt but the first, as the Java client does (0–1000 ms). */
+const MAX_ATTEMPT_JITTER_MS = 1000;
+/** Extra pause once every host has been tried, so a dead ensemble is not hammered. */
+const FULL_CYCLE_PAUSE_MS = 1000;
+
+/**
+ * The connect string's hosts, shuffled once, handed out in turn with the pause to take before
+ * connecting to each.
+ */
+export class HostCycle {
+  private readonly hosts: readonly HostAddress[];
+  private index = 0;
+
+  constructor(hosts: readonly HostAddress[]) {
+    this.hosts = shuffle(hosts);
+  }
+
+  next(attempt: number): { host: HostAddress; delayMs: number } {
+    const host = this.hosts[this.index % this.hosts.length];
+    if (host === undefined) throw new Error('HostCycle needs at least one host');
+    this.index++;
+    if (attempt === 0) return { host, delayMs: 0 };
+    const cycleDone = attempt % this.hosts.length === 0;
+    const delayMs = Math.random() * MAX_ATTEMPT_JITTER_MS + (cycleDone ? FULL_CYCLE_PAUSE_MS : 0);
+    return { host, delayMs };
+  }
+}
+
+function shuffle<T>(items: readonly T[]): T[] {
+  const copy = [...items];
+  for (let i = copy.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1));
+    const a = copy[i] as T;
+    copy[i] = copy[j] as T;
+    copy[j] = a;
+  }
+  return copy;
+}

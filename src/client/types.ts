@@ -1,0 +1,107 @@
+import { CreateFlags } from '../protocol/index.js';
+import type { ACL, Stat } from '../protocol/index.js';
+
+export type { Stat } from '../protocol/index.js';
+
+/** How a node is created; the names follow the Java client's `CreateMode`. */
+export const CreateMode = {
+  PERSISTENT: 'persistent',
+  EPHEMERAL: 'ephemeral',
+  PERSISTENT_SEQUENTIAL: 'persistent-sequential',
+  EPHEMERAL_SEQUENTIAL: 'ephemeral-sequential',
+  /** Deleted by the server once its last child is gone. */
+  CONTAINER: 'container',
+  /** Deleted by the server once it has had no children and no change for `ttl` ms. */
+  PERSISTENT_WITH_TTL: 'persistent-ttl',
+  PERSISTENT_SEQUENTIAL_WITH_TTL: 'persistent-sequential-ttl',
+} as const;
+export type CreateMode = (typeof CreateMode)[keyof typeof CreateMode];
+
+export const createFlagsByMode: Readonly<Record<CreateMode, number>> = {
+  persistent: CreateFlags.PERSISTENT,
+  ephemeral: CreateFlags.EPHEMERAL,
+  'persistent-sequential': CreateFlags.PERSISTENT_SEQUENTIAL,
+  'ephemeral-sequential': CreateFlags.EPHEMERAL_SEQUENTIAL,
+  container: CreateFlags.CONTAINER,
+  'persistent-ttl': CreateFlags.PERSISTENT_WITH_TTL,
+  'persistent-sequential-ttl': CreateFlags.PERSISTENT_SEQUENTIAL_WITH_TTL,
+};
+
+/** Node data: bytes, or a string sent as UTF-8. */
+export type Data = Uint8Array | string;
+
+export interface CreateOptions {
+  /** Default `'persistent'`. */
+  readonly mode?: CreateMode;
+  /** Default OPEN_ACL_UNSAFE. */
+  readonly acl?: readonly ACL[];
+  /** Required for the TTL modes, in ms (1 … 2^40 − 1); refused for the others. */
+  readonly ttl?: number;
+}
+
+export interface CreateResult {
+  /** The created path, chroot stripped; for sequential modes it carries the 10-digit suffix. */
+  readonly path: string;
+  readonly stat: Stat;
+}
+
+export interface VersionOptions {
+  /** The version the node must have (Stat.version, or Stat.aversion for setACL); -1 or absent: any. */
+  readonly version?: number;
+}
+
+export interface WatchOptions {
+  /** Leave a one-shot watch; the result then carries `watch`, a promise of the event. */
+  readonly watch?: boolean;
+}
+
+export type NodeEventType =
+  'nodeCreated' | 'nodeDeleted' | 'nodeDataChanged' | 'nodeChildrenChanged';
+
+/**
+ * What a one-shot watch reports. `watchLost` is made by the client when the session that held the
+ * watch ended (closed, or expired): the watch can no longer fire, so it settles rather than hang.
+ * Watch promises never reject.
+ */
+export type WatchEvent =
+  | { readonly type: NodeEventType; readonly path: string }
+  | {
+      readonly type: 'watchLost';
+      readonly path: string;
+      readonly reason: 'closed' | 'sessionExpired';
+    };
+
+export interface GetDataResult {
+  /** The node's data; a node created with no data reads as an empty buffer. */
+  readonly data: Buffer;
+  readonly stat: Stat;
+}
+
+export interface GetChildrenResult {
+  /** Child names (not paths), in the server's order, which is unspecified. */
+  readonly children: string[];
+  readonly stat: Stat;
+}
+
+export interface GetACLResult {
+  readonly acl: ACL[];
+  readonly stat: Stat;
+}
+
+export interface Watched {
+  /** Settles once, with the first event for the node (or `watchLost`). */
+  readonly watch: Promise<WatchEvent>;
+}
+
+export interface ZooKeeperOptions {
+  /** Requested session timeout in ms (default 30 000); the server clamps it to its bounds. */
+  readonly sessionTimeout?: number;
+  /** How long a request may wait for its answer, in ms (default 30 000; 0 = no limit). */
+  readonly requestTimeout?: number;
+  /** How long `connect()` may try to open a session, in ms (default: the session timeout). */
+  readonly connectTimeout?: number;
+  /** Largest request the client sends, in bytes (default 1 048 575, the server's `jute.maxbuffer`). */
+  readonly maxRequestSize?: number;
+  /** Largest reply the client accepts, in bytes (default a little over 1 MiB). */
+  readonly maxResponseSize?: number;
+}

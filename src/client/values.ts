@@ -1,0 +1,25 @@
+import { InvalidArgumentError } from './errors.js';
+import type { Data } from './types.js';
+
+const EMPTY = new Uint8Array(0);
+
+/** Node data as bytes: strings are sent as UTF-8, absent data as zero bytes. */
+export function toBytes(data: Data | undefined): Uint8Array {
+  if (data === undefined) return EMPTY;
+  if (typeof data === 'string') return Buffer.from(data, 'utf8');
+  if (data instanceof Uint8Array) return data;
+  throw new InvalidArgumentError(
+    `data must be a Uint8Array (e.g. a Buffer) or a string, got ${typeof data}`,
+  );
+}
+
+/** A znode version: -1 (any) when absent, else an int32 ≥ -1. */
+export function validateVersion(version: number | undefined): number {
+  if (version === undefined) return -1;
+  if (!Number.isInteger(version) || version < -1 || version > 0x7fffffff) {
+    throw new InvalidArgumentError(
+      `version must be an integer from -1 to 2^31-1, got ${String(version)}`,
+    );
+  }
+  return version;
+}

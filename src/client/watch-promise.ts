@@ -1,0 +1,51 @@
+import { EventType } from '../protocol/index.js';
+import type { Chroot } from './chroot.js';
+import type { ReplyHook } from './session.js';
+import type { NodeEventType, WatchEvent } from './types.js';
+import type { RawWatchEvent, WatchKind, WatchRegistry } from './watch-registry.js';
+
+const eventNames: Readonly<Record<number, NodeEventType>> = {
+  [EventType.NodeCreated]: 'nodeCreated',
+  [EventType.NodeDeleted]: 'nodeDeleted',
+  [EventType.NodeDataChanged]: 'nodeDataChanged',
+  [EventType.NodeChildrenChanged]: 'nodeChildrenChanged',
+};
+
+export interface PendingWatch {
+  readonly promise: Promise<WatchEvent>;
+  /** Registers the watch in a table now (call it from a reply hook: in wire order). */
+  register(kind: WatchKind): void;
+  /** A reply hook that registers the watch when the request succeeded. */
+  registerOnSuccess(kind: WatchKind): ReplyHook;
+}
+
+/** A one-shot watch as a promise that settles with the first event, chroot stripped. */
+export function watchFor(
+  registry: WatchRegistry,
+  chroot: Chroot,
+  serverPath: string,
+): PendingWatch {
+  let settle: (event: WatchEvent) => void = () => undefined;
+  const promise = new Promise<WatchEvent>((resolve) => {
+    settle = resolve;
+  });
+  const listener = (raw: RawWatchEvent): void => {
+    settle(toWatchEvent(raw, chroot));
+  };
+  const register = (kind: WatchKind): void => {
+    registry.add(kind, serverPath, listener);
+  };
+  return {
+    promise,
+    register,
+    registerOnSuccess: (kind) => (err) => {
+      if (err === 0) register(kind);
+    },
+  };
+}
+
+function toWatchEvent(raw: RawWatchEvent, chroot: Chroot): WatchEvent {
+  const path = chroot.fromServer(raw.serverPath);
+  if (raw.kind === 'lost') return { type: 'watchLost', path, reason: raw.reason };
+  return { type: eventNames[raw.type] ?? 'nodeDataChanged', path };
+}

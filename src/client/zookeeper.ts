@@ -1,0 +1,370 @@
+import { EventEmitter } from 'node:events';
+import {
+  CreateRequest,
+  CreateTTLRequest,
+  Create2Response,
+  DEFAULT_MAX_REQUEST_FRAME,
+  DEFAULT_MAX_RESPONSE_FRAME,
+  DeleteRequest,
+  ErrorCode,
+  ExistsRequest,
+  ExistsResponse,
+  GetACLRequest,
+  GetACLResponse,
+  GetChildren2Request,
+  GetChildren2Response,
+  GetDataRequest,
+  GetDataResponse,
+  OpCode,
+  SetACLRequest,
+  SetACLResponse,
+  SetDataRequest,
+  SetDataResponse,
+  SyncRequest,
+  SyncResponse,
+} from '../protocol/index.js';
+import type { ACL, Stat } from '../protocol/index.js';
+import { OPEN_ACL_UNSAFE, validateAcl } from './acl.js';
+import { Chroot } from './chroot.js';
+import { parseConnectString } from './connect-string.js';
+import type { ConnectionCounters } from './connection.js';
+import { InvalidArgumentError } from './errors.js';
+import { encodeCreate } from './create.js';
+import { validatePath } from './path.js';
+import { Session } from './session.js';
+import type { ReplyHook, SessionState } from './session.js';
+import { Transaction } from './transaction.js';
+import { toBytes, validateVersion } from './values.js';
+import { watchFor } from './watch-promise.js';
+import type {
+  CreateOptions,
+  CreateResult,
+  Data,
+  GetACLResult,
+  GetChildrenResult,
+  GetDataResult,
+  VersionOptions,
+  Watched,
+  WatchOptions,
+  ZooKeeperOptions,
+} from './types.js';
+
+const DEFAULT_SESSION_TIMEOUT_MS = 30_000;
+const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+
+export type ZooKeeperState = SessionState;
+
+interface ZooKeeperEvents {
+  state: [state: ZooKeeperState];
+}
+
+/**
+ * A ZooKeeper client: one session, every operation as a promise. Open it with
+ * `await ZooKeeper.connect('host:port,.../chroot', options)` and end it with `await zk.close()`.
+ *
+ * Every operation rejects with the error class of the server's code (`NoNodeError`, …),
+ * `ConnectionLossError` (outcome unknown), `RequestTimeoutError`, `SessionExpiredError`,
+ * `ClientClosedError`, or `InvalidArgumentError` for input that is refused before anything is sent.
+ */
+export class ZooKeeper extends EventEmitter<ZooKeeperEvents> {
+  private constructor(
+    private readonly session: Session,
+    private readonly chroot: Chroot,
+  ) {
+    super();
+    session.onStateChange = (state) => {
+      this.emit('state', state);
+    };
+  }
+
+  /** Opens a session with one of the servers of `connectString` (`host:port[,host:port...][/chroot]`). */
+  static async connect(connectString: string, options: ZooKeeperOptions = {}): Promise<ZooKeeper> {
+    const { hosts, chroot } = parseConnectString(connectString);
+    const sessionTimeoutMs = positive(
+      options.sessionTimeout,
+      DEFAULT_SESSION_TIMEOUT_MS,
+      'sessionTimeout',
+    );
+    const session = new Session({
+      hosts,
+      sessionTimeoutMs,
+      requestTimeoutMs: nonNegative(
+        options.requestTimeout,
+        DEFAULT_REQUEST_TIMEOUT_MS,
+        'requestTimeout',
+      ),
+      connectTimeoutMs: positive(options.connectTimeout, sessionTimeoutMs, 'connectTimeout'),
+      maxRequestFrame: positive(
+        options.maxRequestSize,
+        DEFAULT_MAX_REQUEST_FRAME,
+        'maxRequestSize',
+      ),
+      maxResponseFrame: positive(
+        options.maxResponseSize,
+        DEFAULT_MAX_RESPONSE_FRAME,
+        'maxResponseSize',
+      ),
+    });
+    await session.start();
+    return new ZooKeeper(session, new Chroot(chroot));
+  }
+
+  /** The session id the server gave us (0n until connected). */
+  get sessionId(): bigint {
+    return this.session.sessionId;
+  }
+
+  /** The session timeout the server granted, in ms. */
+  get sessionTimeout(): number {
+    return this.session.negotiatedTimeoutMs;
+  }
+
+  get state(): ZooKeeperState {
+    return this.session.state;
+  }
+
+  /** Wire counters (socket writes, frames), summed over the session's connections. */
+  get stats(): Readonly<ConnectionCounters> {
+    return { ...this.session.counters };
+  }
+
+  /** The chroot of the connect string, or '' when there is none. */
+  get chrootPath(): string {
+    return this.chroot.prefix;
+  }
+
+  private serverPath(path: string, sequential = false): string {
+    validatePath(path, sequential);
+    return this.chroot.toServer(path);
+  }
+
+  /**
+   * Creates a node. Rejects with NodeExistsError, NoNodeError (no parent),
+   * NoChildrenForEphemeralsError, InvalidACLError, NoAuthError, BadArgumentsError, or
+   * UnimplementedError (TTL on a server without extended types).
+   */
+  async create(path: string, data?: Data, options: CreateOptions = {}): Promise<CreateResult> {
+    const request = encodeCreate(path, data, options, (p, seq) => this.serverPath(p, seq));
+    const reply = request.ttl
+      ? await this.session.submit(
+          request.opcode,
+          path,
+          CreateTTLRequest,
+          request.record,
+          Create2Response,
+        )
+      : await this.session.submit(
+          request.opcode,
+          path,
+          CreateRequest,
+          request.record,
+          Create2Response,
+        );
+    return { path: this.chroot.fromServer(reply.path), stat: reply.stat };
+  }
+
+  /** Deletes a node. Rejects with NoNodeError, BadVersionError, NotEmptyError or NoAuthError. */
+  async delete(path: string, options: VersionOptions = {}): Promise<void> {
+    const version = validateVersion(options.version);
+    await this.session.submit(
+      OpCode.delete,
+      path,
+      DeleteRequest,
+      { path: this.serverPath(path), version },
+      null,
+    );
+  }
+
+  /** The node's Stat, or null when it does not exist. With `watch`, a watch is left either way. */
+  exists(path: string): Promise<Stat | null>;
+  exists(
+    path: string,
+    options: WatchOptions & { watch: true },
+  ): Promise<{ stat: Stat | null } & Watched>;
+  exists(
+    path: string,
+    options?: WatchOptions,
+  ): Promise<Stat | null | ({ stat: Stat | null } & Watched)>;
+  async exists(
+    path: string,
+    options: WatchOptions = {},
+  ): Promise<Stat | null | ({ stat: Stat | null } & Watched)> {
+    const serverPath = this.serverPath(path);
+    const watch =
+      options.watch === true ? watchFor(this.session.watches, this.chroot, serverPath) : undefined;
+    const hook: ReplyHook | undefined =
+      watch === undefined
+        ? undefined
+        : (err) => {
+            if (err === 0) watch.register('data');
+            else if (err === ErrorCode.NONODE) watch.register('exist');
+          };
+    let stat: Stat | null;
+    try {
+      const reply = await this.session.submit(
+        OpCode.exists,
+        path,
+        ExistsRequest,
+        { path: serverPath, watch: watch !== undefined },
+        ExistsResponse,
+        hook,
+      );
+      stat = reply.stat;
+    } catch (error) {
+      if (!(error instanceof Error && 'zkCode' in error && error.zkCode === ErrorCode.NONODE))
+        throw error;
+      stat = null;
+    }
+    return watch === undefined ? stat : { stat, watch: watch.promise };
+  }
+
+  /** The node's data and Stat. Rejects with NoNodeError or NoAuthError. */
+  getData(path: string): Promise<GetDataResult>;
+  getData(path: string, options: WatchOptions & { watch: true }): Promise<GetDataResult & Watched>;
+  getData(path: string, options?: WatchOptions): Promise<GetDataResult | (GetDataResult & Watched)>;
+  async getData(
+    path: string,
+    options: WatchOptions = {},
+  ): Promise<GetDataResult | (GetDataResult & Watched)> {
+    const serverPath = this.serverPath(path);
+    const watch =
+      options.watch === true ? watchFor(this.session.watches, this.chroot, serverPath) : undefined;
+    const reply = await this.session.submit(
+      OpCode.getData,
+      path,
+      GetDataRequest,
+      { path: serverPath, watch: watch !== undefined },
+      GetDataResponse,
+      watch?.registerOnSuccess('data'),
+    );
+    const result = { data: asBuffer(reply.data), stat: reply.stat };
+    return watch === undefined ? result : { ...result, watch: watch.promise };
+  }
+
+  /** Sets the node's data; returns the new Stat. Rejects with NoNodeError, BadVersionError or NoAuthError. */
+  async setData(path: string, data: Data, options: VersionOptions = {}): Promise<Stat> {
+    const version = validateVersion(options.version);
+    const reply = await this.session.submit(
+      OpCode.setData,
+      path,
+      SetDataRequest,
+      { path: this.serverPath(path), data: toBytes(data), version },
+      SetDataResponse,
+    );
+    return reply.stat;
+  }
+
+  /** Child names and the node's Stat. Rejects with NoNodeError or NoAuthError. */
+  getChildren(path: string): Promise<GetChildrenResult>;
+  getChildren(
+    path: string,
+    options: WatchOptions & { watch: true },
+  ): Promise<GetChildrenResult & Watched>;
+  getChildren(
+    path: string,
+    options?: WatchOptions,
+  ): Promise<GetChildrenResult | (GetChildrenResult & Watched)>;
+  async getChildren(
+    path: string,
+    options: WatchOptions = {},
+  ): Promise<GetChildrenResult | (GetChildrenResult & Watched)> {
+    const serverPath = this.serverPath(path);
+    const watch =
+      options.watch === true ? watchFor(this.session.watches, this.chroot, serverPath) : undefined;
+    const reply = await this.session.submit(
+      OpCode.getChildren2,
+      path,
+      GetChildren2Request,
+      { path: serverPath, watch: watch !== undefined },
+      GetChildren2Response,
+      watch?.registerOnSuccess('child'),
+    );
+    const result = { children: reply.children, stat: reply.stat };
+    return watch === undefined ? result : { ...result, watch: watch.promise };
+  }
+
+  /** The node's ACL and Stat. Rejects with NoNodeError or NoAuthError. */
+  async getACL(path: string): Promise<GetACLResult> {
+    const reply = await this.session.submit(
+      OpCode.getACL,
+      path,
+      GetACLRequest,
+      { path: this.serverPath(path) },
+      GetACLResponse,
+    );
+    return { acl: reply.acl, stat: reply.stat };
+  }
+
+  /**
+   * Replaces the node's ACL; `version` is checked against Stat.aversion. Rejects with NoNodeError,
+   * BadVersionError, InvalidACLError or NoAuthError.
+   */
+  async setACL(path: string, acl: readonly ACL[], options: VersionOptions = {}): Promise<Stat> {
+    const serverPath = this.serverPath(path);
+    validateAcl(acl, path);
+    const version = validateVersion(options.version);
+    const reply = await this.session.submit(
+      OpCode.setACL,
+      path,
+      SetACLRequest,
+      { path: serverPath, acl, version },
+      SetACLResponse,
+    );
+    return reply.stat;
+  }
+
+  /**
+   * Waits until the server this client is connected to has applied every write the leader had
+   * committed when the sync arrived, so later reads on this client see at least that state.
+   */
+  async sync(path = '/'): Promise<void> {
+    await this.session.submit(
+      OpCode.sync,
+      path,
+      SyncRequest,
+      { path: this.serverPath(path) },
+      SyncResponse,
+    );
+  }
+
+  /**
+   * A transaction (ZooKeeper `multi`): add operations, then `commit()`. All of them apply, or none.
+   */
+  transaction(): Transaction {
+    return new Transaction(this.session, this.chroot, (path, sequential) =>
+      this.serverPath(path, sequential),
+    );
+  }
+
+  /**
+   * Ends the session: the server deletes our ephemeral nodes at once. Waits for the server's answer
+   * at most 2 s; whatever is still pending then fails with ClientClosedError. Idempotent.
+   */
+  async close(): Promise<void> {
+    await this.session.close();
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+}
+
+export const defaultAcl: readonly ACL[] = OPEN_ACL_UNSAFE;
+
+function asBuffer(data: Uint8Array | null): Buffer {
+  if (data === null) return Buffer.alloc(0);
+  return Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+}
+
+function positive(value: number | undefined, fallback: number, name: string): number {
+  if (value === undefined) return fallback;
+  if (!Number.isFinite(value) || value <= 0) {
+    throw new InvalidArgumentError(`${name} must be a positive number of ms, got ${String(value)}`);
+  }
+  return value;
+}
+
+function nonNegative(value: number | undefined, fallback: number, name: string): number {
+  if (value === 0) return 0;
+  return positive(value, fallback, name);
+}
