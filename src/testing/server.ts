@@ -127,7 +127,7 @@ export class ZooKeeperServer {
     return this.#jvm.pid;
   }
 
-  /** True while the JVM runs (also while paused or killed-but-not-yet-reaped: false after kill() resolves). */
+  /** True until the JVM has exited: also while paused, false once kill() or stop() resolves. */
   isRunning(): boolean {
     return this.#jvm.isRunning();
   }
