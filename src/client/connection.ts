@@ -267,9 +267,11 @@ export class Connection {
     }
     const request = this.outstanding.shift();
     if (request?.xid !== header.xid) {
-      throw new ProtocolError(
+      const error = new ProtocolError(
         `reply xid ${header.xid} does not match the oldest outstanding request (${request?.xid ?? 'none'})`,
       );
+      request?.fail(failureFor(request, error));
+      throw error;
     }
     if (header.zxid > 0n) this.handlers.onZxid(header.zxid);
     this.noteAnswered(request.sentAt);
@@ -277,7 +279,16 @@ export class Connection {
       request.complete(header.err, undefined);
       return;
     }
-    request.complete(0, request.response === null ? undefined : request.response.read(reader));
+    let body: unknown;
+    try {
+      body = request.response === null ? undefined : request.response.read(reader);
+    } catch (error) {
+      // The request has left the queue, so close() would not fail it: fail it here.
+      const cause = error instanceof Error ? error : new ProtocolError(String(error));
+      request.fail(failureFor(request, cause));
+      throw cause;
+    }
+    request.complete(0, body);
   }
 
   private noteAnswered(sentAt: number): void {
