@@ -1,0 +1,93 @@
+#!/usr/bin/env node
+import { readFileSync } from 'node:fs';
+import { runDemo } from './demo.js';
+import { runDemoWorker } from './demo-worker.js';
+
+const usage = `zkcoord — distributed locks and coordination on Apache ZooKeeper
+
+Usage:
+  zkcoord demo [--workers N] [--rounds N]   start a local ZooKeeper and watch N worker processes
+                                            take turns on one lock (defaults: 5 workers, 3 rounds)
+  zkcoord --version
+  zkcoord --help
+`;
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  };
+  return pkg.version;
+}
+
+/** `--name value` pairs after the command; a bare flag gets 'true'. */
+function parseFlags(args: readonly string[]): Map<string, string> {
+  const flags = new Map<string, string>();
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] ?? '';
+    if (!arg.startsWith('--')) throw new UsageError(`unexpected argument ${JSON.stringify(arg)}`);
+    const next = args[i + 1];
+    if (next === undefined || next.startsWith('--')) flags.set(arg.slice(2), 'true');
+    else {
+      flags.set(arg.slice(2), next);
+      i++;
+    }
+  }
+  return flags;
+}
+
+function intFlag(flags: Map<string, string>, name: string, fallback: number, max: number): number {
+  const text = flags.get(name);
+  if (text === undefined) return fallback;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1 || value > max) {
+    throw new UsageError(
+      `--${name} must be an integer from 1 to ${max}, got ${JSON.stringify(text)}`,
+    );
+  }
+  return value;
+}
+
+class UsageError extends Error {}
+
+async function main(argv: readonly string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case undefined:
+    case '--help':
+    case '-h':
+    case 'help':
+      process.stdout.write(usage);
+      return 0;
+    case '--version':
+    case '-v':
+      process.stdout.write(`${version()}\n`);
+      return 0;
+    case 'demo': {
+      const flags = parseFlags(rest);
+      return runDemo({
+        workers: intFlag(flags, 'workers', 5, 50),
+        rounds: intFlag(flags, 'rounds', 3, 1000),
+      });
+    }
+    case 'demo-worker':
+      // Internal: one contender process of `zkcoord demo`.
+      return runDemoWorker(rest);
+    default:
+      throw new UsageError(`unknown command ${JSON.stringify(command)}`);
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    if (error instanceof UsageError) {
+      process.stderr.write(`zkcoord: ${error.message}\n\n${usage}`);
+      process.exitCode = 64;
+      return;
+    }
+    process.stderr.write(`zkcoord: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  },
+);
