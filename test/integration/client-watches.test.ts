@@ -1,0 +1,225 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ZooKeeper } from '../../src/index.js';
+import type { WatchEvent } from '../../src/index.js';
+import { connectString, uniqueRoot } from './helpers.js';
+
+// One-shot watches on a real server, under a chroot (so every event path is checked stripped).
+//
+// The changes that fire a watch are made by the watching client itself: the server then sends the
+// notification before the reply to the change, so once the change resolved the event has arrived.
+// `stats.framesReceived` counts every frame, notifications included, which lets a test see that no
+// further notification came (no pings happen within these short tests: the session is 30 s).
+
+const clients: ZooKeeper[] = [];
+let zk: ZooKeeper;
+let root: string;
+
+async function open(chroot = ''): Promise<ZooKeeper> {
+  const client = await ZooKeeper.connect(`${connectString()}${chroot}`);
+  clients.push(client);
+  return client;
+}
+
+beforeEach(async () => {
+  root = uniqueRoot('watch');
+  await (await open()).create(root);
+  zk = await open(root);
+});
+
+afterEach(async () => {
+  await Promise.all(clients.splice(0).map((client) => client.close()));
+});
+
+/** Records every settlement of a watch promise (there must be exactly one) as it happens. */
+function track(watch: Promise<WatchEvent>): WatchEvent[] {
+  const seen: WatchEvent[] = [];
+  void watch.then((event) => {
+    seen.push(event);
+  });
+  return seen;
+}
+
+/** Lets pending promise reactions run. */
+function settle(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+describe('data watches', () => {
+  it('getData watch fires nodeDataChanged once; the next change needs a new watch', async () => {
+    await zk.create('/n', 'v0');
+    const first = await zk.getData('/n', { watch: true });
+    expect(first.data.toString()).toBe('v0');
+    const firstSeen = track(first.watch);
+    await settle();
+    expect(firstSeen).toEqual([]);
+
+    await zk.setData('/n', 'v1');
+    await settle();
+    expect(firstSeen).toEqual([{ type: 'nodeDataChanged', path: '/n' }]);
+
+    // No watch left on the server: a second change sends only its reply.
+    const before = zk.stats.framesReceived;
+    await zk.setData('/n', 'v2');
+    expect(zk.stats.framesReceived - before).toBe(1);
+
+    const second = await zk.getData('/n', { watch: true });
+    expect(second.data.toString()).toBe('v2');
+    const secondSeen = track(second.watch);
+    await zk.sync('/n');
+    await settle();
+    expect(secondSeen).toEqual([]);
+
+    await zk.setData('/n', 'v3');
+    await expect(second.watch).resolves.toEqual({ type: 'nodeDataChanged', path: '/n' });
+    await settle();
+    expect(secondSeen).toHaveLength(1);
+    expect(firstSeen).toEqual([{ type: 'nodeDataChanged', path: '/n' }]);
+  });
+
+  it('exists watch on a missing node fires nodeCreated', async () => {
+    const { stat, watch } = await zk.exists('/later', { watch: true });
+    expect(stat).toBeNull();
+    const seen = track(watch);
+    await zk.sync('/');
+    await settle();
+    expect(seen).toEqual([]);
+    await zk.create('/later', 'x');
+    await expect(watch).resolves.toEqual({ type: 'nodeCreated', path: '/later' });
+  });
+
+  it('exists watch on an existing node fires nodeDataChanged, then nodeDeleted on a new one', async () => {
+    await zk.create('/n');
+    const a = await zk.exists('/n', { watch: true });
+    expect(a.stat?.version).toBe(0);
+    await zk.setData('/n', 'x');
+    await expect(a.watch).resolves.toEqual({ type: 'nodeDataChanged', path: '/n' });
+    const b = await zk.exists('/n', { watch: true });
+    await zk.delete('/n');
+    await expect(b.watch).resolves.toEqual({ type: 'nodeDeleted', path: '/n' });
+  });
+
+  it('fires for a change made by another client', async () => {
+    await zk.create('/n');
+    const { watch } = await zk.getData('/n', { watch: true });
+    const other = await open(root);
+    await other.setData('/n', 'from elsewhere');
+    await expect(watch).resolves.toEqual({ type: 'nodeDataChanged', path: '/n' });
+  });
+
+  it('a getData watch on a missing node is not left: the call rejects', async () => {
+    await expect(zk.getData('/missing', { watch: true })).rejects.toMatchObject({
+      code: 'NONODE',
+    });
+    const before = zk.stats.framesReceived;
+    await zk.create('/missing');
+    expect(zk.stats.framesReceived - before).toBe(1);
+  });
+});
+
+describe('child watches', () => {
+  it('fires nodeChildrenChanged on a child create, with the parent path', async () => {
+    await zk.create('/p');
+    const { children, watch } = await zk.getChildren('/p', { watch: true });
+    expect(children).toEqual([]);
+    const seen = track(watch);
+    await zk.setData('/p', 'data changes do not count');
+    await settle();
+    expect(seen).toEqual([]);
+    await zk.create('/p/c');
+    await settle();
+    expect(seen).toEqual([{ type: 'nodeChildrenChanged', path: '/p' }]);
+  });
+
+  it('fires nodeChildrenChanged on a child delete, not on a grandchild or child data change', async () => {
+    await zk.create('/p');
+    await zk.create('/p/c');
+    const { watch } = await zk.getChildren('/p', { watch: true });
+    const seen = track(watch);
+    await zk.setData('/p/c', 'x');
+    await zk.create('/p/c/grandchild');
+    await settle();
+    expect(seen).toEqual([]);
+    await zk.delete('/p/c/grandchild');
+    await zk.delete('/p/c');
+    await settle();
+    expect(seen).toEqual([{ type: 'nodeChildrenChanged', path: '/p' }]);
+  });
+
+  it('a watch on "/" (the chroot) reports the path "/"', async () => {
+    const { watch } = await zk.getChildren('/', { watch: true });
+    await zk.create('/top');
+    await expect(watch).resolves.toEqual({ type: 'nodeChildrenChanged', path: '/' });
+    const data = await zk.getData('/', { watch: true });
+    await zk.setData('/', 'root data');
+    await expect(data.watch).resolves.toEqual({ type: 'nodeDataChanged', path: '/' });
+  });
+});
+
+describe('deletes and fan-out', () => {
+  it('a delete fires nodeDeleted for both the data and the child watch, from one event', async () => {
+    await zk.create('/n');
+    const data = await zk.getData('/n', { watch: true });
+    const child = await zk.getChildren('/n', { watch: true });
+    const before = zk.stats.framesReceived;
+    await zk.delete('/n');
+    // One notification (the server sends a single NodeDeleted) plus the delete's reply.
+    expect(zk.stats.framesReceived - before).toBe(2);
+    await expect(data.watch).resolves.toEqual({ type: 'nodeDeleted', path: '/n' });
+    await expect(child.watch).resolves.toEqual({ type: 'nodeDeleted', path: '/n' });
+  });
+
+  it('two watchers on one node both fire from one server event', async () => {
+    await zk.create('/n');
+    const a = await zk.getData('/n', { watch: true });
+    const b = await zk.getData('/n', { watch: true });
+    const c = await zk.exists('/n', { watch: true });
+    const seen = [track(a.watch), track(b.watch), track(c.watch)];
+    const before = zk.stats.framesReceived;
+    await zk.setData('/n', 'x');
+    expect(zk.stats.framesReceived - before).toBe(2);
+    await settle();
+    for (const events of seen) expect(events).toEqual([{ type: 'nodeDataChanged', path: '/n' }]);
+  });
+
+  it('a parent child watch and a child data watch both fire when the child is deleted', async () => {
+    await zk.create('/p');
+    await zk.create('/p/c');
+    const parent = await zk.getChildren('/p', { watch: true });
+    const child = await zk.getData('/p/c', { watch: true });
+    await zk.delete('/p/c');
+    await expect(parent.watch).resolves.toEqual({ type: 'nodeChildrenChanged', path: '/p' });
+    await expect(child.watch).resolves.toEqual({ type: 'nodeDeleted', path: '/p/c' });
+  });
+});
+
+describe('close', () => {
+  it('settles every pending watch with watchLost / closed, path stripped', async () => {
+    await zk.create('/n');
+    const data = await zk.getData('/n', { watch: true });
+    const child = await zk.getChildren('/n', { watch: true });
+    const missing = await zk.exists('/missing', { watch: true });
+    const seen = track(data.watch);
+    await zk.close();
+    await expect(data.watch).resolves.toEqual({ type: 'watchLost', path: '/n', reason: 'closed' });
+    await expect(child.watch).resolves.toEqual({
+      type: 'watchLost',
+      path: '/n',
+      reason: 'closed',
+    });
+    await expect(missing.watch).resolves.toEqual({
+      type: 'watchLost',
+      path: '/missing',
+      reason: 'closed',
+    });
+    await settle();
+    expect(seen).toHaveLength(1);
+  });
+
+  it('an already fired watch is not settled again by close', async () => {
+    await zk.create('/n');
+    const { watch } = await zk.getData('/n', { watch: true });
+    await zk.setData('/n', 'x');
+    await zk.close();
+    await expect(watch).resolves.toEqual({ type: 'nodeDataChanged', path: '/n' });
+  });
+});
