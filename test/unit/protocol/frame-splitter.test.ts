@@ -1,4 +1,5 @@
 import { Buffer } from 'node:buffer';
+import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
 import { FrameSplitter, ProtocolError } from '../../../src/protocol/index.js';
 import { bytes, int, raw } from './bytes.js';
@@ -119,5 +120,28 @@ describe('FrameSplitter', () => {
   it('rejects an invalid maxFrameSize', () => {
     expect(() => new FrameSplitter(-1)).toThrow(ProtocolError);
     expect(() => new FrameSplitter(Number.NaN)).toThrow(ProtocolError);
+  });
+
+  it('yields the same frames however the stream is cut (property)', () => {
+    const bodies = fc.array(
+      fc.uint8Array({ maxLength: 40 }).map((u) => Buffer.from(u)),
+      { maxLength: 8 },
+    );
+    const cuts = fc.array(fc.integer({ min: 1, max: 50 }), { minLength: 1, maxLength: 10 });
+    fc.assert(
+      fc.property(bodies, cuts, (frames, sizes) => {
+        const stream = bytes(...frames.map(frame));
+        const chunks: Buffer[] = [];
+        for (let pos = 0, i = 0; pos < stream.length; i++) {
+          const size = sizes[i % sizes.length]!;
+          chunks.push(stream.subarray(pos, pos + size));
+          pos += size;
+        }
+        const s = new FrameSplitter(40);
+        expect(split(s, chunks)).toEqual(frames);
+        expect(s.buffered).toBe(0);
+      }),
+      { numRuns: 1000 },
+    );
   });
 });
