@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
+  BadArgumentsError,
   BadVersionError,
   InvalidArgumentError,
   NoChildrenForEphemeralsError,
@@ -188,6 +189,15 @@ describe('data encodings', () => {
     expect((await zk.getData('/text')).data.toString('utf8')).toBe('日本語');
   });
 
+  it('data that is neither bytes nor a string (null from untyped code) is refused unsent', async () => {
+    const before = zk.stats.framesSent;
+    for (const data of [null, 42, { length: 1 }] as unknown as string[]) {
+      expect(await rejectionOf(zk.create('/odd', data))).toBeInstanceOf(InvalidArgumentError);
+    }
+    expect(zk.stats.framesSent).toBe(before);
+    expect(await zk.exists('/odd')).toBeNull();
+  });
+
   it('stores the bytes as they were when create was called, not when they were flushed', async () => {
     const bytes = Buffer.from('original');
     const pending = zk.create('/snapshot', bytes);
@@ -281,6 +291,14 @@ describe('other server errors', () => {
       NoChildrenForEphemeralsError,
       { code: 'NOCHILDRENFOREPHEMERALS', zkCode: -108, path: '/eph/seq-' },
     );
+  });
+
+  it('deleting the server root "/" rejects with BadArgumentsError', async () => {
+    await expectServerError(admin.delete('/'), BadArgumentsError, {
+      code: 'BADARGUMENTS',
+      zkCode: -8,
+      path: '/',
+    });
   });
 
   it('a version outside -1 … 2^31-1 is refused before anything is sent', async () => {

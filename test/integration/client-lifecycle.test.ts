@@ -144,6 +144,32 @@ describe('close()', () => {
     expect(again.sessionId).not.toBe(first);
     expect(again.state).toBe('connected');
   });
+
+  it('Symbol.asyncDispose closes the client', async () => {
+    await zk.create('/e', '', { mode: 'ephemeral' });
+    await zk[Symbol.asyncDispose]();
+    expect(zk.state).toBe('closed');
+    expect(await admin.exists(`${root}/e`)).toBeNull();
+  });
+});
+
+describe('an idle session', () => {
+  it('with the shortest timeout stays connected, kept alive by pings', async () => {
+    const short = await ZooKeeper.connect(`${connectString()}${root}`, { sessionTimeout: 1000 });
+    clients.push(short);
+    expect(short.sessionTimeout).toBe(1000);
+    const states: ZooKeeperState[] = [];
+    short.on('state', (state) => states.push(state));
+    await short.create('/alive', '', { mode: 'ephemeral' });
+    const before = short.stats;
+    // Idle for 2.5 session timeouts: without pings the server would expire the session, and
+    // without replies to them the client would declare the connection dead.
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    expect(states).toEqual([]);
+    expect(short.stats.framesReceived).toBeGreaterThan(before.framesReceived);
+    expect(short.stats.framesSent).toBe(before.framesSent);
+    expect((await admin.exists(`${root}/alive`))?.ephemeralOwner).toBe(short.sessionId);
+  });
 });
 
 describe('connect()', () => {
@@ -175,6 +201,19 @@ describe('connect()', () => {
       ZooKeeper.connect(`127.0.0.1:${port}`, { connectTimeout: 1500 }),
     );
     expect(error).toBeInstanceOf(ConnectionLossError);
+  });
+
+  it('skips a host that hangs up and connects to the live one', async () => {
+    const port = await listen((socket) => socket.destroy());
+    for (let i = 0; i < 3; i++) {
+      // The host order is shuffled: repeat so the bad host comes first at least sometimes.
+      const client = await ZooKeeper.connect(`127.0.0.1:${port},${connectString()}${root}`, {
+        connectTimeout: 10_000,
+      });
+      clients.push(client);
+      expect((await client.create(`/via-${i}`)).path).toBe(`/via-${i}`);
+    }
+    expect((await zk.getChildren('/')).children.sort()).toEqual(['via-0', 'via-1', 'via-2']);
   });
 
   it('rejects with ConnectionLossError when the peer hangs up at once', async () => {
