@@ -11,9 +11,14 @@ export class Chroot {
     this.prefix = prefix === '/' ? '' : prefix;
   }
 
-  toServer(path: string): string {
+  /**
+   * A sequential create of `/` names children of the root: under a chroot they must land in the
+   * chroot (`/app/0000000001`), not beside it (`/app0000000001`, as the Java client does).
+   */
+  toServer(path: string, sequential = false): string {
     if (this.prefix === '') return path;
-    return path === '/' ? this.prefix : this.prefix + path;
+    if (path === '/') return sequential ? `${this.prefix}/` : this.prefix;
+    return this.prefix + path;
   }
 
   fromServer(serverPath: string): string {

@@ -14,6 +14,7 @@ import {
 } from '../protocol/index.js';
 import type { RecordCodec } from '../protocol/index.js';
 import { ConnectionLossError, InvalidArgumentError, NotReadOnlyError } from './errors.js';
+import { pingDue, pingThreshold } from './ping-policy.js';
 import { RequestQueue } from './request-queue.js';
 import type { OutstandingRequest } from './request-queue.js';
 
@@ -26,6 +27,8 @@ export interface ConnectionOptions {
   readonly maxRequestFrame: number;
   /** Largest reply frame accepted from the server. */
   readonly maxResponseFrame: number;
+  /** Cancels the attempt while it connects or shakes hands. */
+  readonly signal?: AbortSignal;
 }
 
 export interface ConnectionHandlers {
@@ -34,7 +37,7 @@ export interface ConnectionHandlers {
   /** A reply carrying a zxid > 0: the newest state of the server this client has seen. */
   onZxid(zxid: bigint): void;
   /** The connection is gone; `error` says why. Called once, after every outstanding request failed. */
-  onClose(error: Error): void;
+  onClose(connection: Connection, error: Error): void;
 }
 
 /** Counters a test (or a benchmark) can read to see what happened on the wire. */
@@ -44,8 +47,6 @@ export interface ConnectionCounters {
   framesReceived: number;
 }
 
-/** The Java client never lets more than this pass without a ping (`MAX_SEND_PING_INTERVAL`). */
-const MAX_SEND_PING_INTERVAL_MS = 10_000;
 const SHORTEST_CONNECT_RESPONSE = 36;
 
 /**
@@ -131,11 +132,20 @@ export class Connection {
           reject(error instanceof Error ? error : new ProtocolError(String(error)));
         }
       };
+      const onAbort = (): void => {
+        fail('the attempt was cancelled');
+      };
       const cleanup = (): void => {
         clearTimeout(timer);
+        this.options.signal?.removeEventListener('abort', onAbort);
         this.socket.off('error', onError).off('close', onClose).off('data', onData);
       };
       this.socket.on('error', onError).on('close', onClose).on('data', onData);
+      if (this.options.signal?.aborted === true) {
+        onAbort();
+        return;
+      }
+      this.options.signal?.addEventListener('abort', onAbort);
       const start = this.writer.beginFrame();
       ConnectRequest.write(this.writer, request);
       this.writer.endFrame(start);
@@ -181,7 +191,8 @@ export class Connection {
         new ConnectionLossError(undefined, 'CONNECTIONLOSS: the server closed the connection'),
       );
     });
-    this.scheduleHeartbeat();
+    // A timeout of 0 means the server refused the session; the session layer closes this at once.
+    if (negotiatedTimeoutMs > 0) this.scheduleHeartbeat();
   }
 
   get isOpen(): boolean {
@@ -205,9 +216,16 @@ export class Connection {
       return;
     }
     const start = this.writer.beginFrame();
-    RequestHeader.write(this.writer, { xid: request.xid, type: request.opcode });
-    if (body !== null) body.write(this.writer, value);
-    const length = this.writer.endFrame(start);
+    let length: number;
+    try {
+      RequestHeader.write(this.writer, { xid: request.xid, type: request.opcode });
+      if (body !== null) body.write(this.writer, value);
+      length = this.writer.endFrame(start);
+    } catch (error) {
+      // Never leave half a frame in the batch: it would corrupt the stream for every request after it.
+      this.writer.truncate(start);
+      throw error;
+    }
     if (length > this.options.maxRequestFrame) {
       this.writer.truncate(start);
       throw new InvalidArgumentError(
@@ -296,10 +314,18 @@ export class Connection {
   }
 
   /** One timer for both pings and the read timeout, re-armed from the last send and receive times. */
-  private scheduleHeartbeat(): void {
+  private scheduleHeartbeat(recheck = false): void {
     if (this.closed) return;
     const now = performance.now();
     const idleReceive = now - this.lastReceiveTime;
+    if (idleReceive >= this.readTimeoutMs && !recheck) {
+      // Timers run before I/O is polled: after an event-loop stall a reply may be waiting in the
+      // socket. Look again once I/O has been read.
+      setImmediate(() => {
+        this.scheduleHeartbeat(true);
+      });
+      return;
+    }
     if (idleReceive >= this.readTimeoutMs) {
       this.close(
         new ConnectionLossError(
@@ -333,7 +359,7 @@ export class Connection {
     clearTimeout(this.heartbeat);
     this.socket.destroy();
     for (const request of this.outstanding.drain()) request.fail(failureFor(request, error));
-    this.handlers.onClose(error);
+    this.handlers.onClose(this, error);
   }
 
   /** Closes gracefully after the server answered everything outstanding (used after closeSession). */
@@ -357,17 +383,4 @@ function failureFor(request: OutstandingRequest, error: Error): Error {
     });
   }
   return error;
-}
-
-/** The Java client's rule: ping when readTimeout/2 − idle − (idle > 1 s ? 1 s : 0) ≤ 0, or idle > 10 s. */
-function pingDue(readTimeoutMs: number, idleSendMs: number): boolean {
-  const slack = idleSendMs > 1000 ? 1000 : 0;
-  return readTimeoutMs / 2 - idleSendMs - slack <= 0 || idleSendMs > MAX_SEND_PING_INTERVAL_MS;
-}
-
-/** The idle time after which pingDue first holds. */
-function pingThreshold(readTimeoutMs: number): number {
-  const half = readTimeoutMs / 2;
-  const threshold = half > 2000 ? half - 1000 : half > 1000 ? 1001 : half;
-  return Math.min(threshold, MAX_SEND_PING_INTERVAL_MS + 1);
 }

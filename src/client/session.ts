@@ -1,22 +1,21 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { OpCode, SetWatches } from '../protocol/index.js';
 import type { ConnectResponse, RecordCodec } from '../protocol/index.js';
 import { Connection } from './connection.js';
 import type { ConnectionCounters } from './connection.js';
 import type { HostAddress } from './connect-string.js';
-import {
-  ClientClosedError,
-  ConnectionLossError,
-  errorFromCode,
-  RequestTimeoutError,
-  SessionExpiredError,
-} from './errors.js';
+import { ClientClosedError, ConnectionLossError, SessionExpiredError } from './errors.js';
 import { HostCycle } from './host-cycle.js';
-import type { OutstandingRequest } from './request-queue.js';
+import { Request } from './request.js';
+import type { ReplyHook } from './request.js';
+import { setWatchesBatches } from './set-watches.js';
 import { WatchRegistry } from './watch-registry.js';
+
+export type { ReplyHook } from './request.js';
 
 export interface SessionOptions {
   readonly hosts: readonly HostAddress[];
-  /** Requested session timeout, ms; the server clamps it (see `negotiatedTimeout`). */
+  /** Requested session timeout, ms; the server clamps it (see `negotiatedTimeoutMs`). */
   readonly sessionTimeoutMs: number;
   /** How long a request may wait for its answer, ms; 0 = forever. */
   readonly requestTimeoutMs: number;
@@ -29,17 +28,15 @@ export interface SessionOptions {
 export type SessionState =
   'connecting' | 'connected' | 'suspended' | 'reconnected' | 'lost' | 'closed';
 
-/** A request's hook run synchronously with its reply, before the caller's promise settles. */
-export type ReplyHook = (err: number) => void;
-
 interface UnsentRequest {
   readonly request: Request;
   readonly body: RecordCodec<unknown> | null;
   readonly value: unknown;
 }
 
-/** What the Java client sends per SetWatches batch at most (`SET_WATCHES_MAX_LENGTH`, in chars). */
-const SET_WATCHES_MAX_CHARS = 128 * 1024;
+type Opened = { connection: Connection; response: ConnectResponse };
+
+/** How long close() waits, in all, for a reconnect and for the answer to closeSession. */
 const CLOSE_SESSION_WAIT_MS = 2000;
 
 /**
@@ -58,11 +55,15 @@ export class Session {
 
   private password: Uint8Array = new Uint8Array(16);
   private connection: Connection | undefined;
-  private readonly unsent: UnsentRequest[] = [];
+  private unsent: UnsentRequest[] = [];
   private readonly hosts: HostCycle;
   private xid = 0;
   private sweepTimer: NodeJS.Timeout | undefined;
   private closePromise: Promise<void> | undefined;
+  /** Aborted by close(): cancels connection attempts and backoff pauses. */
+  private readonly lifetime = new AbortController();
+  /** Called when a connection is adopted; close() uses it to wait for a reconnect. */
+  private onAdopted: (() => void) | undefined;
 
   constructor(private readonly options: SessionOptions) {
     this.hosts = new HostCycle(options.hosts);
@@ -71,49 +72,53 @@ export class Session {
   /** Opens a new session, trying hosts with backoff until `connectTimeoutMs` runs out. */
   async start(): Promise<void> {
     const deadline = performance.now() + this.options.connectTimeoutMs;
-    const opened = await this.connectLoop(deadline);
+    const opened = await this.connectLoop(deadline, 0);
     if (opened === undefined) {
+      this.lifetime.abort();
+      this.setState('closed');
       throw new ConnectionLossError(
         undefined,
         `CONNECTIONLOSS: could not open a session with ${this.describeHosts()} within ${this.options.connectTimeoutMs} ms`,
       );
     }
-    this.adopt(opened.connection, opened.response, 'connected');
-  }
-
-  /** A method, so TypeScript does not narrow the state across awaits. */
-  private isClosed(): boolean {
-    return this.state === 'closed' || this.closePromise !== undefined;
+    this.adopt(opened, 'connected');
   }
 
   private describeHosts(): string {
     return this.options.hosts.map((h) => `${h.host}:${h.port}`).join(',');
   }
 
+  /** A method, so TypeScript does not narrow the state across awaits. */
+  private mayConnect(): boolean {
+    return !this.lifetime.signal.aborted && this.state !== 'lost' && this.state !== 'closed';
+  }
+
   /**
    * Tries hosts in turn until one completes the handshake. Returns undefined once `deadline`
-   * (monotonic ms) has passed or the session was closed meanwhile.
+   * (monotonic ms) has passed, the session was lost, or close() gave up on it.
    */
-  private async connectLoop(
-    deadline: number,
-  ): Promise<{ connection: Connection; response: ConnectResponse } | undefined> {
-    const perAttemptMs = Math.max(
-      1,
-      Math.floor(this.options.sessionTimeoutMs / this.options.hosts.length),
-    );
-    let attempt = 0;
-    while (!this.isClosed() && performance.now() < deadline) {
-      const { host, delayMs } = this.hosts.next(attempt++);
-      if (delayMs > 0) await sleep(Math.min(delayMs, Math.max(0, deadline - performance.now())));
-      if (this.isClosed() || performance.now() >= deadline) break;
+  private async connectLoop(deadline: number, firstAttempt: number): Promise<Opened | undefined> {
+    // Once connected, T is the negotiated timeout (the Java client's rule); before, the requested one.
+    const timeout =
+      this.negotiatedTimeoutMs > 0 ? this.negotiatedTimeoutMs : this.options.sessionTimeoutMs;
+    const perAttemptMs = Math.max(1, Math.floor(timeout / this.options.hosts.length));
+    const signal = this.lifetime.signal;
+    for (let attempt = firstAttempt; this.mayConnect() && performance.now() < deadline; attempt++) {
+      const { host, delayMs } = this.hosts.next(attempt);
       try {
-        const opened = await Connection.open(
+        if (delayMs > 0)
+          await sleep(Math.min(delayMs, Math.max(0, deadline - performance.now())), undefined, {
+            signal,
+          });
+        if (!this.mayConnect() || performance.now() >= deadline) break;
+        return await Connection.open(
           {
             host: host.host,
             port: host.port,
             connectTimeoutMs: Math.min(perAttemptMs, Math.max(1, deadline - performance.now())),
             maxRequestFrame: this.options.maxRequestFrame,
             maxResponseFrame: this.options.maxResponseFrame,
+            signal,
           },
           {
             protocolVersion: 0,
@@ -130,49 +135,72 @@ export class Session {
             onZxid: (zxid) => {
               if (zxid > this.lastZxid) this.lastZxid = zxid;
             },
-            onClose: (error) => {
-              this.onConnectionClosed(error);
+            onClose: (connection, error) => {
+              this.onConnectionClosed(connection, error);
             },
           },
           this.counters,
         );
-        if (this.isClosed()) {
-          opened.connection.close(new ClientClosedError());
-          return undefined;
-        }
-        return opened;
       } catch {
-        // Unreachable, refusing or silent: try the next host after the backoff.
+        // Unreachable, refusing, silent, or cancelled: the loop condition decides what's next.
       }
     }
     return undefined;
   }
 
-  private adopt(connection: Connection, response: ConnectResponse, state: SessionState): void {
+  private adopt({ connection, response }: Opened, state: 'connected' | 'reconnected'): void {
     if (response.timeOut <= 0) {
       connection.close(new SessionExpiredError());
       this.expire();
+      return;
+    }
+    if (!connection.isOpen) {
+      // It dropped between the handshake and now: treat it as any other drop.
+      this.setState('suspended');
+      void this.reconnect();
       return;
     }
     this.connection = connection;
     this.sessionId = response.sessionId;
     this.password = response.passwd ?? new Uint8Array(16);
     this.negotiatedTimeoutMs = response.timeOut;
-    this.resendWatches(connection);
-    const queued = this.unsent.splice(0);
+    // The Java client's order on a new connection: SetWatches first, then the queued requests.
+    for (const batch of setWatchesBatches(this.watches.paths(), this.lastZxid)) {
+      const request = new Request(
+        this.nextXid(),
+        OpCode.setWatches,
+        undefined,
+        null,
+        noop,
+        noop,
+        undefined,
+      );
+      this.sendNow(connection, request, SetWatches, batch);
+    }
+    const queued = this.unsent;
+    this.unsent = [];
     for (const { request, body, value } of queued) this.sendNow(connection, request, body, value);
     this.setState(state);
+    this.onAdopted?.();
   }
 
   private setState(state: SessionState): void {
     if (this.state === state) return;
     this.state = state;
-    this.onStateChange(state);
+    try {
+      this.onStateChange(state);
+    } catch (error) {
+      // A listener's bug must not stop the session's own work (e.g. starting the reconnect).
+      process.nextTick(() => {
+        throw error;
+      });
+    }
   }
 
-  private onConnectionClosed(error: Error): void {
+  private onConnectionClosed(connection: Connection, error: Error): void {
+    if (connection !== this.connection) return;
     this.connection = undefined;
-    if (this.state === 'closed' || this.state === 'lost' || this.closePromise !== undefined) return;
+    if (this.closePromise !== undefined || !this.mayConnect()) return;
     if (error instanceof SessionExpiredError) {
       this.expire();
       return;
@@ -181,72 +209,32 @@ export class Session {
     void this.reconnect();
   }
 
+  /**
+   * Keeps trying until the server says the session is gone or the client is closed; the
+   * client-side session timer that bounds this comes with multi-host failover.
+   */
   private async reconnect(): Promise<void> {
-    // Keep trying until the server says the session is gone or the client is closed; the
-    // client-side session timer that bounds this comes with multi-host failover.
-    while (this.state === 'suspended') {
-      const opened = await this.connectLoop(Number.POSITIVE_INFINITY);
-      if (opened === undefined) return;
-      this.adopt(opened.connection, opened.response, 'reconnected');
+    const opened = await this.connectLoop(Number.POSITIVE_INFINITY, 1);
+    if (opened === undefined) return;
+    if (this.state === 'lost' || this.state === 'closed') {
+      opened.connection.close(new ClientClosedError());
       return;
     }
+    this.adopt(opened, 'reconnected');
   }
 
   private expire(): void {
-    this.setState('lost');
-    for (const { request } of this.unsent.splice(0))
-      request.fail(new SessionExpiredError(request.path));
+    const queued = this.unsent;
+    this.unsent = [];
+    for (const { request } of queued) request.fail(new SessionExpiredError(request.path));
     this.watches.failAll('sessionExpired');
     this.stopSweep();
-  }
-
-  /** Re-registers every one-shot watch, in batches of at most 128 K path characters, as Java does. */
-  private resendWatches(connection: Connection): void {
-    const paths = this.watches.paths();
-    const total = paths.data.length + paths.exist.length + paths.child.length;
-    if (total === 0 || this.sessionId === 0n) return;
-    let batch: SetWatches = emptyBatch(this.lastZxid);
-    let chars = 0;
-    const flush = (): void => {
-      const request = this.newRequest(
-        OpCode.setWatches,
-        undefined,
-        null,
-        () => undefined,
-        () => undefined,
-      );
-      this.sendNow(connection, request, SetWatches, batch);
-      batch = emptyBatch(this.lastZxid);
-      chars = 0;
-    };
-    for (const [list, key] of [
-      [paths.data, 'dataWatches'],
-      [paths.exist, 'existWatches'],
-      [paths.child, 'childWatches'],
-    ] as const) {
-      for (const path of list) {
-        (batch[key] as string[]).push(path);
-        chars += path.length;
-        if (chars >= SET_WATCHES_MAX_CHARS) flush();
-      }
-    }
-    if (chars > 0) flush();
+    this.setState('lost');
   }
 
   private nextXid(): number {
     this.xid = this.xid >= 0x7fffffff ? 1 : this.xid + 1;
     return this.xid;
-  }
-
-  private newRequest(
-    opcode: number,
-    path: string | undefined,
-    response: RecordCodec<unknown> | null,
-    resolve: (value: unknown) => void,
-    reject: (error: Error) => void,
-    onReply?: ReplyHook,
-  ): Request {
-    return new Request(this.nextXid(), opcode, path, response, resolve, reject, onReply);
   }
 
   /**
@@ -267,7 +255,8 @@ export class Session {
     }
     if (this.state === 'lost') return Promise.reject(new SessionExpiredError(path));
     return new Promise<R>((resolve, reject) => {
-      const request = this.newRequest(
+      const request = new Request(
+        this.nextXid(),
         opcode,
         path,
         response,
@@ -276,13 +265,14 @@ export class Session {
         onReply,
       );
       const connection = this.connection;
+      const codec = body as RecordCodec<unknown> | null;
       if (
         connection?.isOpen === true &&
         (this.state === 'connected' || this.state === 'reconnected')
       ) {
-        this.sendNow(connection, request, body, value);
+        this.sendNow(connection, request, codec, value);
       } else {
-        this.unsent.push({ request, body: body, value });
+        this.unsent.push({ request, body: codec, value });
       }
       this.ensureSweep();
     });
@@ -321,26 +311,23 @@ export class Session {
   /** Fails requests older than the request timeout; their late replies, if any, are ignored. */
   private sweepTimeouts(): void {
     const limit = performance.now() - this.options.requestTimeoutMs;
-    const waiting = this.unsent.filter((entry) => {
+    this.unsent = this.unsent.filter((entry) => {
       if (entry.request.createdAt > limit) return true;
-      entry.request.fail(timeoutError(entry.request));
+      entry.request.timeOut();
       return false;
     });
-    this.unsent.splice(0, this.unsent.length, ...waiting);
     let outstanding = false;
     for (const request of this.connection?.outstandingRequests() ?? []) {
       outstanding = true;
-      // Oldest first: once one is young enough, so are the rest.
-      if (request.createdAt > limit) break;
-      request.fail(timeoutError(request));
+      if (request.createdAt <= limit && request instanceof Request) request.timeOut();
     }
     if (this.unsent.length === 0 && !outstanding) this.stopSweep();
   }
 
   /**
    * Ends the session: sends closeSession (so the server deletes our ephemerals at once) and waits
-   * for its answer at most a bounded time; then fails whatever is still pending with
-   * ClientClosedError. Idempotent.
+   * for its answer, and for a reconnect first if the connection is down, at most 2 s in all; then
+   * fails whatever is still pending with ClientClosedError. Idempotent.
    */
   close(): Promise<void> {
     this.closePromise ??= this.doClose();
@@ -348,80 +335,58 @@ export class Session {
   }
 
   private async doClose(): Promise<void> {
-    for (const { request } of this.unsent.splice(0)) request.fail(new ClientClosedError());
+    const deadline = performance.now() + CLOSE_SESSION_WAIT_MS;
+    const queued = this.unsent;
+    this.unsent = [];
+    for (const { request } of queued) request.fail(new ClientClosedError());
+    if (this.state === 'suspended') await this.adoptedBefore(deadline);
     const connection = this.connection;
     if (connection?.isOpen === true && this.state !== 'lost') {
       const answered = new Promise<void>((resolve) => {
-        const request = this.newRequest(
+        const done = (): void => {
+          resolve();
+        };
+        const request = new Request(
+          this.nextXid(),
           OpCode.closeSession,
           undefined,
           null,
-          () => {
-            resolve();
-          },
-          () => {
-            resolve();
-          },
+          done,
+          done,
+          undefined,
         );
         this.sendNow(connection, request, null, undefined);
       });
-      let timer: NodeJS.Timeout | undefined;
-      const waited = new Promise<void>((resolve) => {
-        timer = setTimeout(resolve, Math.min(CLOSE_SESSION_WAIT_MS, this.negotiatedTimeoutMs));
-      });
-      await Promise.race([answered, waited]);
-      clearTimeout(timer);
+      const waitMs = Math.max(0, Math.min(deadline - performance.now(), this.negotiatedTimeoutMs));
+      const stop = new AbortController();
+      await Promise.race([answered, sleep(waitMs, undefined, { signal: stop.signal }).catch(noop)]);
+      stop.abort();
     }
-    this.setState('closed');
+    this.lifetime.abort();
     this.connection?.close(new ClientClosedError());
     this.connection = undefined;
-    this.watches.failAll('closed');
     this.stopSweep();
+    this.watches.failAll('closed');
+    this.setState('closed');
+  }
+
+  /** Resolves when a reconnect is adopted or at `deadline`, whichever comes first. */
+  private async adoptedBefore(deadline: number): Promise<void> {
+    const stop = new AbortController();
+    const adopted = new Promise<void>((resolve) => {
+      this.onAdopted = resolve;
+    });
+    await Promise.race([
+      adopted,
+      sleep(Math.max(0, deadline - performance.now()), undefined, { signal: stop.signal }).catch(
+        noop,
+      ),
+    ]);
+    stop.abort();
+    this.onAdopted = undefined;
   }
 }
 
-/** A request of this session: settles its caller's promise once, from a reply, a failure or a timeout. */
-class Request implements OutstandingRequest {
-  sentAt = 0;
-  readonly createdAt = performance.now();
-  private settled = false;
-
-  constructor(
-    readonly xid: number,
-    readonly opcode: number,
-    readonly path: string | undefined,
-    readonly response: RecordCodec<unknown> | null,
-    private readonly resolve: (value: unknown) => void,
-    private readonly reject: (error: Error) => void,
-    private readonly onReply: ReplyHook | undefined,
-  ) {}
-
-  complete(err: number, body: unknown): void {
-    if (this.settled) return;
-    this.settled = true;
-    this.onReply?.(err);
-    if (err === 0) this.resolve(body);
-    else this.reject(errorFromCode(err, this.path));
-  }
-
-  fail(error: Error): void {
-    if (this.settled) return;
-    this.settled = true;
-    this.reject(error);
-  }
-}
-
-function timeoutError(request: OutstandingRequest): RequestTimeoutError {
-  return new RequestTimeoutError(
-    request.path,
-    'REQUESTTIMEOUT: no answer within the request timeout',
-  );
-}
-
-function emptyBatch(relativeZxid: bigint): SetWatches {
-  return { relativeZxid, dataWatches: [], existWatches: [], childWatches: [] };
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+function noop(): void {
+  // Deliberately nothing: the outcome is not needed.
 }

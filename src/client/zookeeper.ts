@@ -135,7 +135,7 @@ export class ZooKeeper extends EventEmitter<ZooKeeperEvents> {
 
   private serverPath(path: string, sequential = false): string {
     validatePath(path, sequential);
-    return this.chroot.toServer(path);
+    return this.chroot.toServer(path, sequential);
   }
 
   /**

@@ -11,6 +11,12 @@ describe('Chroot', () => {
     expect(chroot.toServer('/a/b')).toBe('/app/a/b');
   });
 
+  it('keeps sequential children of / inside the chroot', () => {
+    expect(chroot.toServer('/', true)).toBe('/app/');
+    expect(chroot.toServer('/a', true)).toBe('/app/a');
+    expect(new Chroot('').toServer('/', true)).toBe('/');
+  });
+
   it('strips incoming paths, mapping the chroot itself to /', () => {
     expect(chroot.fromServer('/app')).toBe('/');
     expect(chroot.fromServer('/app/a/b')).toBe('/a/b');
