@@ -13,6 +13,7 @@ import {
   Xid,
 } from '../protocol/index.js';
 import type { RecordCodec } from '../protocol/index.js';
+import type { HostAddress } from './connect-string.js';
 import { ConnectionLossError, InvalidArgumentError, NotReadOnlyError } from './errors.js';
 import { pingDue, pingThreshold } from './ping-policy.js';
 import { RequestQueue } from './request-queue.js';
@@ -193,6 +194,10 @@ export class Connection {
     });
     // A timeout of 0 means the server refused the session; the session layer closes this at once.
     if (negotiatedTimeoutMs > 0) this.scheduleHeartbeat();
+  }
+
+  get server(): HostAddress {
+    return { host: this.options.host, port: this.options.port };
   }
 
   get isOpen(): boolean {

@@ -53,7 +53,7 @@ export class Session {
   readonly counters: ConnectionCounters = { socketWrites: 0, framesSent: 0, framesReceived: 0 };
   onStateChange: (state: SessionState) => void = () => undefined;
 
-  private password: Uint8Array = new Uint8Array(16);
+  password: Uint8Array = new Uint8Array(16);
   private connection: Connection | undefined;
   private unsent: UnsentRequest[] = [];
   private readonly hosts: HostCycle;
@@ -67,6 +67,11 @@ export class Session {
 
   constructor(private readonly options: SessionOptions) {
     this.hosts = new HostCycle(options.hosts);
+  }
+
+  /** The server of the current connection, if connected. */
+  get server(): HostAddress | undefined {
+    return this.connection?.isOpen === true ? this.connection.server : undefined;
   }
 
   /** Opens a new session, trying hosts with backoff until `connectTimeoutMs` runs out. */

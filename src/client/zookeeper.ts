@@ -27,6 +27,7 @@ import type { ACL, Stat } from '../protocol/index.js';
 import { OPEN_ACL_UNSAFE, validateAcl } from './acl.js';
 import { Chroot } from './chroot.js';
 import { parseConnectString } from './connect-string.js';
+import type { HostAddress } from './connect-string.js';
 import type { ConnectionCounters } from './connection.js';
 import { InvalidArgumentError } from './errors.js';
 import { encodeCreate } from './create.js';
@@ -126,6 +127,19 @@ export class ZooKeeper extends EventEmitter<ZooKeeperEvents> {
   /** Wire counters (socket writes, frames), summed over the session's connections. */
   get stats(): Readonly<ConnectionCounters> {
     return { ...this.session.counters };
+  }
+
+  /**
+   * The session password the server issued (16 bytes; a copy). With `sessionId` it lets another
+   * connection resume this session, which is what `expireSession()` in `zkcoord/testing` does.
+   */
+  get sessionPassword(): Buffer {
+    return Buffer.from(this.session.password);
+  }
+
+  /** The server this client is connected to right now, or undefined while disconnected. */
+  get connectedServer(): HostAddress | undefined {
+    return this.session.server;
   }
 
   /** The chroot of the connect string, or '' when there is none. */
