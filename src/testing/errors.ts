@@ -60,3 +60,57 @@ export class ZooKeeperServerStateError extends ZkCoordError {
     super('ZOOKEEPER_SERVER_STATE', message, options);
   }
 }
+
+/** An ensemble was asked for a size other than 3 or 5 members. */
+export class EnsembleSizeError extends ZkCoordError {
+  declare readonly code: 'ENSEMBLE_SIZE_INVALID';
+
+  constructor(message: string, options?: ErrorOptions) {
+    super('ENSEMBLE_SIZE_INVALID', message, options);
+  }
+}
+
+/** No single leader (with a quorum, where asked) emerged in time; the message lists each mode. */
+export class NoLeaderError extends ZkCoordError {
+  declare readonly code: 'ZOOKEEPER_NO_LEADER';
+
+  constructor(message: string, options?: ErrorOptions) {
+    super('ZOOKEEPER_NO_LEADER', message, options);
+  }
+}
+
+/** A FaultProxy method was called after stop(), or stop() ended a pending dropReplyTo(). */
+export class FaultProxyStoppedError extends ZkCoordError {
+  declare readonly code: 'FAULT_PROXY_STOPPED';
+
+  constructor(message: string, options?: ErrorOptions) {
+    super('FAULT_PROXY_STOPPED', message, options);
+  }
+}
+
+/** dropReplyTo(): the connection closed after the request went through but before its reply. */
+export class ReplyNotDroppedError extends ZkCoordError {
+  declare readonly code: 'REPLY_NOT_DROPPED';
+
+  constructor(message: string, options?: ErrorOptions) {
+    super('REPLY_NOT_DROPPED', message, options);
+  }
+}
+
+/** expireSession(): the server does not know the session (already expired, closed, or never). */
+export class SessionNotFoundError extends ZkCoordError {
+  declare readonly code: 'SESSION_NOT_FOUND';
+
+  constructor(message: string, options?: ErrorOptions) {
+    super('SESSION_NOT_FOUND', message, options);
+  }
+}
+
+/** expireSession() could not finish: no server to use, a socket error, or no answer in time. */
+export class ExpireSessionError extends ZkCoordError {
+  declare readonly code: 'EXPIRE_SESSION_FAILED';
+
+  constructor(message: string, options?: ErrorOptions) {
+    super('EXPIRE_SESSION_FAILED', message, options);
+  }
+}

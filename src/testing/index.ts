@@ -1,7 +1,15 @@
+export { EnsembleMember } from './ensemble-member.js';
+export { ZooKeeperEnsemble, type WaitOptions, type ZooKeeperEnsembleOptions } from './ensemble.js';
 export {
+  EnsembleSizeError,
+  ExpireSessionError,
+  FaultProxyStoppedError,
   FourLetterWordError,
   FourLetterWordTimeoutError,
   JavaNotFoundError,
+  NoLeaderError,
+  ReplyNotDroppedError,
+  SessionNotFoundError,
   ZooKeeperNotFoundError,
   ZooKeeperServerStateError,
   ZooKeeperStartError,
@@ -14,5 +22,6 @@ export {
 export { fourLetterWord, type FourLetterWordOptions } from './four-letter-word.js';
 export { freePort, freePorts } from './free-port.js';
 export type { ZooKeeperLogLevel } from './launch.js';
+export type { ServerMode } from './readiness.js';
 export { ZooKeeperServer, type ZooKeeperServerOptions } from './server.js';
 export type { ZooCfgEntries, ZooCfgValue } from './zoo-cfg.js';

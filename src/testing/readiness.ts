@@ -49,14 +49,43 @@ export async function waitUntilServing(options: ReadinessOptions): Promise<Readi
   }
 }
 
-async function probeMode(host: string, port: number): Promise<string | undefined> {
+async function probeMode(
+  host: string,
+  port: number,
+  timeoutMs = PROBE_TIMEOUT_MS,
+): Promise<string | undefined> {
   try {
-    const answer = await fourLetterWord(host, port, 'srvr', { timeoutMs: PROBE_TIMEOUT_MS });
+    const answer = await fourLetterWord(host, port, 'srvr', { timeoutMs });
     return /^Mode: (\S+)/m.exec(answer)?.[1];
   } catch {
     // Refused while the JVM starts, or timed out: both mean "not yet".
     return undefined;
   }
+}
+
+/** What `srvr` says a server is doing; `'not serving'` also covers no answer at all. */
+export type ServerMode =
+  'leader' | 'follower' | 'observer' | 'standalone' | 'read-only' | 'not serving';
+
+const KNOWN_MODES: readonly string[] = [
+  'leader',
+  'follower',
+  'observer',
+  'standalone',
+  'read-only',
+];
+
+/**
+ * One bounded `srvr` probe. A server in an election answers "not currently serving requests", a
+ * dead one refuses, a paused one stays silent: to a caller choosing a server these are the same.
+ */
+export async function serverMode(
+  host: string,
+  port: number,
+  timeoutMs = PROBE_TIMEOUT_MS,
+): Promise<ServerMode> {
+  const mode = await probeMode(host, port, timeoutMs);
+  return mode !== undefined && KNOWN_MODES.includes(mode) ? (mode as ServerMode) : 'not serving';
 }
 
 async function servesDataDir(options: ReadinessOptions): Promise<boolean> {
