@@ -17,6 +17,7 @@ import type { HostAddress } from './connect-string.js';
 import { ConnectionLossError, InvalidArgumentError, NotReadOnlyError } from './errors.js';
 import { pingDue, pingThreshold } from './ping-policy.js';
 import { RequestQueue } from './request-queue.js';
+import { failureFor } from './request-queue.js';
 import type { OutstandingRequest } from './request-queue.js';
 
 export interface ConnectionOptions {
@@ -41,6 +42,15 @@ export interface ConnectionHandlers {
   onClose(connection: Connection, error: Error): void;
 }
 
+/**
+ * When the server last showed it still counted our session alive: the send time (monotonic ms)
+ * of the newest request, ping or handshake it answered. The server's session timer restarts no
+ * later than that, so one session timeout after it the session may be gone.
+ */
+export interface Liveness {
+  lastAnsweredSendTime: number;
+}
+
 /** Counters a test (or a benchmark) can read to see what happened on the wire. */
 export interface ConnectionCounters {
   socketWrites: number;
@@ -56,9 +66,6 @@ const SHORTEST_CONNECT_RESPONSE = 36;
  * are encoded into one buffer and leave in one socket write.
  */
 export class Connection {
-  /** Send time (monotonic ms) of the newest request or ping the server has answered. */
-  lastAnsweredSendTime = 0;
-
   private readonly outstanding = new RequestQueue();
   private readonly pingSendTimes: number[] = [];
   private readonly writer = new JuteWriter(16 * 1024);
@@ -76,6 +83,7 @@ export class Connection {
     private readonly handlers: ConnectionHandlers,
     /** Shared with the session, so the figures add up over reconnects. */
     private readonly counters: ConnectionCounters,
+    private readonly liveness: Liveness,
   ) {
     this.splitter = new FrameSplitter(options.maxResponseFrame);
   }
@@ -90,11 +98,14 @@ export class Connection {
     request: ConnectRequest,
     handlers: ConnectionHandlers,
     counters: ConnectionCounters,
+    liveness: Liveness,
   ): Promise<{ connection: Connection; response: ConnectResponse }> {
     const socket = net.connect({ host: options.host, port: options.port, noDelay: true });
-    const connection = new Connection(socket, options, handlers, counters);
+    const connection = new Connection(socket, options, handlers, counters, liveness);
     try {
+      const sentAt = performance.now();
       const response = await connection.handshake(request);
+      if (response.timeOut > 0) connection.noteAnswered(sentAt);
       connection.startStreaming(response.timeOut);
       return { connection, response };
     } catch (error) {
@@ -315,7 +326,7 @@ export class Connection {
   }
 
   private noteAnswered(sentAt: number): void {
-    if (sentAt > this.lastAnsweredSendTime) this.lastAnsweredSendTime = sentAt;
+    if (sentAt > this.liveness.lastAnsweredSendTime) this.liveness.lastAnsweredSendTime = sentAt;
   }
 
   /** One timer for both pings and the read timeout, re-armed from the last send and receive times. */
@@ -372,20 +383,4 @@ export class Connection {
     this.writeOut();
     this.socket.end();
   }
-}
-
-/**
- * What an outstanding request fails with: the client's own reason (closed, expired) as it is, and
- * anything that broke the connection as CONNECTIONLOSS, since the request's outcome is unknown.
- */
-function failureFor(request: OutstandingRequest, error: Error): Error {
-  if (error instanceof ConnectionLossError) {
-    return new ConnectionLossError(request.path, error.message, { cause: error });
-  }
-  if (error instanceof ProtocolError) {
-    return new ConnectionLossError(request.path, `CONNECTIONLOSS: ${error.message}`, {
-      cause: error,
-    });
-  }
-  return error;
 }

@@ -1,4 +1,6 @@
+import { ProtocolError } from '../protocol/index.js';
 import type { RecordCodec } from '../protocol/index.js';
+import { ConnectionLossError } from './errors.js';
 
 /** A request on the wire, waiting for the reply with its xid. */
 export interface OutstandingRequest {
@@ -64,4 +66,20 @@ export class RequestQueue {
     this.head = 0;
     return rest;
   }
+}
+
+/**
+ * What an outstanding request fails with: the client's own reason (closed, expired) as it is, and
+ * anything that broke the connection as CONNECTIONLOSS, since the request's outcome is unknown.
+ */
+export function failureFor(request: OutstandingRequest, error: Error): Error {
+  if (error instanceof ConnectionLossError) {
+    return new ConnectionLossError(request.path, error.message, { cause: error });
+  }
+  if (error instanceof ProtocolError) {
+    return new ConnectionLossError(request.path, `CONNECTIONLOSS: ${error.message}`, {
+      cause: error,
+    });
+  }
+  return error;
 }

@@ -1,14 +1,17 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { OpCode, SetWatches } from '../protocol/index.js';
-import type { ConnectResponse, RecordCodec } from '../protocol/index.js';
-import { Connection } from './connection.js';
-import type { ConnectionCounters } from './connection.js';
+import type { RecordCodec } from '../protocol/index.js';
+import type { Connection, ConnectionCounters, Liveness } from './connection.js';
 import type { HostAddress } from './connect-string.js';
+import { Connector } from './connector.js';
+import type { Credentials, Opened } from './connector.js';
 import { ClientClosedError, ConnectionLossError, SessionExpiredError } from './errors.js';
-import { HostCycle } from './host-cycle.js';
+import { LossTimer } from './loss-timer.js';
 import { Request } from './request.js';
 import type { ReplyHook } from './request.js';
+import { RequestTimeouts } from './request-timeouts.js';
+import type { UnsentRequest } from './request-timeouts.js';
 import { setWatchesBatches } from './set-watches.js';
+import { settleWithin } from './settle-within.js';
 import { WatchRegistry } from './watch-registry.js';
 
 export type { ReplyHook } from './request.js';
@@ -21,52 +24,89 @@ export interface SessionOptions {
   readonly requestTimeoutMs: number;
   /** How long the first connect may take in all, over every host and retry, ms. */
   readonly connectTimeoutMs: number;
+  /** After `lost`, open a new session (true) or stay lost until close(). */
+  readonly newSessionOnLoss: boolean;
   readonly maxRequestFrame: number;
   readonly maxResponseFrame: number;
 }
 
 export type SessionState =
-  'connecting' | 'connected' | 'suspended' | 'reconnected' | 'lost' | 'closed';
+  | 'connecting'
+  | 'connected'
+  | 'suspended'
+  | 'reconnected'
+  | 'lost'
+  | 'readOnly'
+  | 'authFailed'
+  | 'closed';
 
-interface UnsentRequest {
-  readonly request: Request;
-  readonly body: RecordCodec<unknown> | null;
-  readonly value: unknown;
+/** Why the session was lost: the server said so, or the client's own timer ran out. */
+export type LossCause = 'expired' | 'timeout';
+
+export interface StateDetail {
+  /** The session the state is about (for `lost`: the one that was lost). */
+  readonly sessionId: bigint;
+  readonly cause?: LossCause;
 }
-
-type Opened = { connection: Connection; response: ConnectResponse };
 
 /** How long close() waits, in all, for a reconnect and for the answer to closeSession. */
 const CLOSE_SESSION_WAIT_MS = 2000;
+const NO_PASSWORD = new Uint8Array(16);
 
 /**
  * The session over a sequence of connections: opens it, resumes it after a connection drops (same
  * id and password, never going back in zxid), re-registers watches, queues requests made while
- * disconnected, enforces request timeouts, and closes it.
+ * disconnected, declares it lost — when the server says so, or one session timeout after the last
+ * request the server answered — and then opens a new one, and closes it.
  */
 export class Session {
   state: SessionState = 'connecting';
   sessionId = 0n;
+  password: Uint8Array = NO_PASSWORD;
   negotiatedTimeoutMs = 0;
   lastZxid = 0n;
   readonly watches = new WatchRegistry();
   readonly counters: ConnectionCounters = { socketWrites: 0, framesSent: 0, framesReceived: 0 };
-  onStateChange: (state: SessionState) => void = () => undefined;
+  readonly liveness: Liveness = { lastAnsweredSendTime: 0 };
+  onStateChange: (state: SessionState, detail: StateDetail) => void = () => undefined;
 
-  password: Uint8Array = new Uint8Array(16);
   private connection: Connection | undefined;
-  private unsent: UnsentRequest[] = [];
-  private readonly hosts: HostCycle;
+  private readonly connector: Connector;
+  private readonly timeouts: RequestTimeouts;
   private xid = 0;
-  private sweepTimer: NodeJS.Timeout | undefined;
+  /** Bumped whenever the session is lost or closed: connect loops of an older epoch give up. */
+  private epoch = 0;
+  private readonly lossTimer = new LossTimer(
+    () =>
+      this.state === 'connected' || this.state === 'reconnected' || this.state === 'suspended'
+        ? this.liveness.lastAnsweredSendTime + this.negotiatedTimeoutMs
+        : undefined,
+    () => {
+      this.loseSession('timeout');
+    },
+  );
   private closePromise: Promise<void> | undefined;
-  /** Aborted by close(): cancels connection attempts and backoff pauses. */
   private readonly lifetime = new AbortController();
-  /** Called when a connection is adopted; close() uses it to wait for a reconnect. */
   private onAdopted: (() => void) | undefined;
 
   constructor(private readonly options: SessionOptions) {
-    this.hosts = new HostCycle(options.hosts);
+    this.connector = new Connector(
+      options,
+      {
+        onNotification: (event, zxid) => {
+          this.watches.dispatch(event.type, event.path, zxid);
+        },
+        onZxid: (zxid) => {
+          if (zxid > this.lastZxid) this.lastZxid = zxid;
+        },
+        onClose: (connection, error) => {
+          this.onConnectionClosed(connection, error);
+        },
+      },
+      this.counters,
+      this.liveness,
+    );
+    this.timeouts = new RequestTimeouts(options.requestTimeoutMs, () => this.connection);
   }
 
   /** The server of the current connection, if connected. */
@@ -74,100 +114,59 @@ export class Session {
     return this.connection?.isOpen === true ? this.connection.server : undefined;
   }
 
+  private get credentials(): Credentials {
+    return { sessionId: this.sessionId, password: this.password, lastZxid: this.lastZxid };
+  }
+
   /** Opens a new session, trying hosts with backoff until `connectTimeoutMs` runs out. */
   async start(): Promise<void> {
-    const deadline = performance.now() + this.options.connectTimeoutMs;
-    const opened = await this.connectLoop(deadline, 0);
+    const opened = await this.openConnection(performance.now() + this.options.connectTimeoutMs, 0);
     if (opened === undefined) {
       this.lifetime.abort();
-      this.setState('closed');
+      this.setState('closed', { sessionId: 0n });
       throw new ConnectionLossError(
         undefined,
-        `CONNECTIONLOSS: could not open a session with ${this.describeHosts()} within ${this.options.connectTimeoutMs} ms`,
+        `CONNECTIONLOSS: could not open a session with ${this.connector.describeHosts()} within ${this.options.connectTimeoutMs} ms`,
       );
     }
     this.adopt(opened, 'connected');
   }
 
-  private describeHosts(): string {
-    return this.options.hosts.map((h) => `${h.host}:${h.port}`).join(',');
+  private openConnection(
+    deadline: number,
+    firstAttempt: number,
+    credentials = this.credentials,
+  ): Promise<Opened | undefined> {
+    const epoch = this.epoch;
+    return this.connector.open(
+      {
+        deadline,
+        firstAttempt,
+        // Once there was a session, T is the negotiated timeout (the Java client's rule).
+        timeoutMs:
+          this.negotiatedTimeoutMs > 0 ? this.negotiatedTimeoutMs : this.options.sessionTimeoutMs,
+        shouldContinue: () => this.epoch === epoch && !this.lifetime.signal.aborted,
+        signal: this.lifetime.signal,
+      },
+      credentials,
+    );
   }
 
-  /** A method, so TypeScript does not narrow the state across awaits. */
-  private mayConnect(): boolean {
-    return !this.lifetime.signal.aborted && this.state !== 'lost' && this.state !== 'closed';
-  }
-
-  /**
-   * Tries hosts in turn until one completes the handshake. Returns undefined once `deadline`
-   * (monotonic ms) has passed, the session was lost, or close() gave up on it.
-   */
-  private async connectLoop(deadline: number, firstAttempt: number): Promise<Opened | undefined> {
-    // Once connected, T is the negotiated timeout (the Java client's rule); before, the requested one.
-    const timeout =
-      this.negotiatedTimeoutMs > 0 ? this.negotiatedTimeoutMs : this.options.sessionTimeoutMs;
-    const perAttemptMs = Math.max(1, Math.floor(timeout / this.options.hosts.length));
-    const signal = this.lifetime.signal;
-    for (let attempt = firstAttempt; this.mayConnect() && performance.now() < deadline; attempt++) {
-      const { host, delayMs } = this.hosts.next(attempt);
-      try {
-        if (delayMs > 0)
-          await sleep(Math.min(delayMs, Math.max(0, deadline - performance.now())), undefined, {
-            signal,
-          });
-        if (!this.mayConnect() || performance.now() >= deadline) break;
-        return await Connection.open(
-          {
-            host: host.host,
-            port: host.port,
-            connectTimeoutMs: Math.min(perAttemptMs, Math.max(1, deadline - performance.now())),
-            maxRequestFrame: this.options.maxRequestFrame,
-            maxResponseFrame: this.options.maxResponseFrame,
-            signal,
-          },
-          {
-            protocolVersion: 0,
-            lastZxidSeen: this.lastZxid,
-            timeOut: this.options.sessionTimeoutMs,
-            sessionId: this.sessionId,
-            passwd: this.password,
-            readOnly: false,
-          },
-          {
-            onNotification: (event, zxid) => {
-              this.watches.dispatch(event.type, event.path, zxid);
-            },
-            onZxid: (zxid) => {
-              if (zxid > this.lastZxid) this.lastZxid = zxid;
-            },
-            onClose: (connection, error) => {
-              this.onConnectionClosed(connection, error);
-            },
-          },
-          this.counters,
-        );
-      } catch {
-        // Unreachable, refusing, silent, or cancelled: the loop condition decides what's next.
-      }
-    }
-    return undefined;
-  }
-
-  private adopt({ connection, response }: Opened, state: 'connected' | 'reconnected'): void {
+  private adopt(opened: Opened, state: 'connected' | 'reconnected'): void {
+    const { connection, response } = opened;
     if (response.timeOut <= 0) {
       connection.close(new SessionExpiredError());
-      this.expire();
+      this.loseSession('expired');
       return;
     }
     if (!connection.isOpen) {
       // It dropped between the handshake and now: treat it as any other drop.
-      this.setState('suspended');
-      void this.reconnect();
+      this.suspend();
       return;
     }
     this.connection = connection;
     this.sessionId = response.sessionId;
-    this.password = response.passwd ?? new Uint8Array(16);
+    this.password = response.passwd ?? NO_PASSWORD;
     this.negotiatedTimeoutMs = response.timeOut;
     // The Java client's order on a new connection: SetWatches first, then the queued requests.
     for (const batch of setWatchesBatches(this.watches.paths(), this.lastZxid)) {
@@ -182,18 +181,19 @@ export class Session {
       );
       this.sendNow(connection, request, SetWatches, batch);
     }
-    const queued = this.unsent;
-    this.unsent = [];
-    for (const { request, body, value } of queued) this.sendNow(connection, request, body, value);
-    this.setState(state);
+    for (const { request, body, value } of this.timeouts.takeUnsent()) {
+      this.sendNow(connection, request, body, value);
+    }
+    this.setState(state, { sessionId: this.sessionId });
+    this.lossTimer.arm();
     this.onAdopted?.();
   }
 
-  private setState(state: SessionState): void {
+  private setState(state: SessionState, detail: StateDetail): void {
     if (this.state === state) return;
     this.state = state;
     try {
-      this.onStateChange(state);
+      this.onStateChange(state, detail);
     } catch (error) {
       // A listener's bug must not stop the session's own work (e.g. starting the reconnect).
       process.nextTick(() => {
@@ -205,36 +205,91 @@ export class Session {
   private onConnectionClosed(connection: Connection, error: Error): void {
     if (connection !== this.connection) return;
     this.connection = undefined;
-    if (this.closePromise !== undefined || !this.mayConnect()) return;
-    if (error instanceof SessionExpiredError) {
-      this.expire();
-      return;
-    }
-    this.setState('suspended');
+    if (this.closePromise !== undefined) return;
+    if (error instanceof SessionExpiredError) this.loseSession('expired');
+    else this.suspend();
+  }
+
+  private suspend(): void {
+    this.setState('suspended', { sessionId: this.sessionId });
     void this.reconnect();
   }
 
-  /**
-   * Keeps trying until the server says the session is gone or the client is closed; the
-   * client-side session timer that bounds this comes with multi-host failover.
-   */
+  /** Keeps trying until a server takes the session back, the session is lost, or close(). */
   private async reconnect(): Promise<void> {
-    const opened = await this.connectLoop(Number.POSITIVE_INFINITY, 1);
+    const epoch = this.epoch;
+    const opened = await this.openConnection(Number.POSITIVE_INFINITY, 1);
     if (opened === undefined) return;
-    if (this.state === 'lost' || this.state === 'closed') {
+    if (epoch !== this.epoch || this.lifetime.signal.aborted) {
       opened.connection.close(new ClientClosedError());
       return;
     }
     this.adopt(opened, 'reconnected');
   }
 
-  private expire(): void {
-    const queued = this.unsent;
-    this.unsent = [];
-    for (const { request } of queued) request.fail(new SessionExpiredError(request.path));
+  private loseSession(cause: LossCause): void {
+    if (this.state === 'lost' || this.state === 'closed') return;
+    this.epoch++;
+    this.lossTimer.stop();
+    const lost: Credentials = this.credentials;
+    this.sessionId = 0n;
+    this.password = NO_PASSWORD;
+    const connection = this.connection;
+    this.connection = undefined;
+    connection?.close(new SessionExpiredError());
+    for (const { request } of this.timeouts.takeUnsent())
+      request.fail(new SessionExpiredError(request.path));
     this.watches.failAll('sessionExpired');
-    this.stopSweep();
-    this.setState('lost');
+    this.setState('lost', { sessionId: lost.sessionId, cause });
+    if (this.options.newSessionOnLoss && this.closePromise === undefined) {
+      void this.renew(cause === 'timeout' ? lost : undefined);
+    }
+  }
+
+  /** Opens the next session; after a client-side loss, first ends the old one if a server still has it. */
+  private async renew(stale: Credentials | undefined): Promise<void> {
+    const epoch = this.epoch;
+    if (stale !== undefined) await this.closeStaleSession(stale);
+    const opened = await this.openConnection(Number.POSITIVE_INFINITY, 1);
+    if (opened === undefined) return;
+    if (epoch !== this.epoch || this.lifetime.signal.aborted) {
+      opened.connection.close(new ClientClosedError());
+      return;
+    }
+    this.adopt(opened, 'connected');
+  }
+
+  /** Resumes the lost session just to send closeSession, so its ephemerals go now, not at expiry. */
+  private async closeStaleSession(stale: Credentials): Promise<void> {
+    const opened = await this.openConnection(
+      performance.now() + this.options.sessionTimeoutMs,
+      1,
+      stale,
+    );
+    if (opened === undefined) return;
+    if (opened.response.timeOut > 0)
+      await this.sendCloseSession(opened.connection, CLOSE_SESSION_WAIT_MS);
+    opened.connection.close(new ClientClosedError());
+  }
+
+  /** Sends closeSession and waits for its answer, at most `waitMs`. */
+  private async sendCloseSession(connection: Connection, waitMs: number): Promise<void> {
+    const answered = new Promise<void>((resolve) => {
+      const done = (): void => {
+        resolve();
+      };
+      const request = new Request(
+        this.nextXid(),
+        OpCode.closeSession,
+        undefined,
+        null,
+        done,
+        done,
+        undefined,
+      );
+      this.sendNow(connection, request, null, undefined);
+    });
+    await settleWithin(answered, waitMs);
   }
 
   private nextXid(): number {
@@ -258,7 +313,9 @@ export class Session {
     if (this.closePromise !== undefined || this.state === 'closed') {
       return Promise.reject(new ClientClosedError());
     }
-    if (this.state === 'lost') return Promise.reject(new SessionExpiredError(path));
+    if (this.state === 'lost' && !this.options.newSessionOnLoss) {
+      return Promise.reject(new SessionExpiredError(path));
+    }
     return new Promise<R>((resolve, reject) => {
       const request = new Request(
         this.nextXid(),
@@ -277,9 +334,9 @@ export class Session {
       ) {
         this.sendNow(connection, request, codec, value);
       } else {
-        this.unsent.push({ request, body: codec, value });
+        this.timeouts.queue({ request, body: codec, value } satisfies UnsentRequest);
       }
-      this.ensureSweep();
+      this.timeouts.watch();
     });
   }
 
@@ -296,39 +353,6 @@ export class Session {
     }
   }
 
-  private ensureSweep(): void {
-    const timeout = this.options.requestTimeoutMs;
-    if (timeout <= 0 || this.sweepTimer !== undefined) return;
-    this.sweepTimer = setInterval(
-      () => {
-        this.sweepTimeouts();
-      },
-      Math.max(10, Math.min(1000, timeout / 4)),
-    );
-    this.sweepTimer.unref();
-  }
-
-  private stopSweep(): void {
-    clearInterval(this.sweepTimer);
-    this.sweepTimer = undefined;
-  }
-
-  /** Fails requests older than the request timeout; their late replies, if any, are ignored. */
-  private sweepTimeouts(): void {
-    const limit = performance.now() - this.options.requestTimeoutMs;
-    this.unsent = this.unsent.filter((entry) => {
-      if (entry.request.createdAt > limit) return true;
-      entry.request.timeOut();
-      return false;
-    });
-    let outstanding = false;
-    for (const request of this.connection?.outstandingRequests() ?? []) {
-      outstanding = true;
-      if (request.createdAt <= limit && request instanceof Request) request.timeOut();
-    }
-    if (this.unsent.length === 0 && !outstanding) this.stopSweep();
-  }
-
   /**
    * Ends the session: sends closeSession (so the server deletes our ephemerals at once) and waits
    * for its answer, and for a reconnect first if the connection is down, at most 2 s in all; then
@@ -341,54 +365,29 @@ export class Session {
 
   private async doClose(): Promise<void> {
     const deadline = performance.now() + CLOSE_SESSION_WAIT_MS;
-    const queued = this.unsent;
-    this.unsent = [];
-    for (const { request } of queued) request.fail(new ClientClosedError());
-    if (this.state === 'suspended') await this.adoptedBefore(deadline);
+    for (const { request } of this.timeouts.takeUnsent()) request.fail(new ClientClosedError());
+    if (this.state === 'suspended') {
+      const adopted = new Promise<void>((resolve) => {
+        this.onAdopted = resolve;
+      });
+      await settleWithin(adopted, deadline - performance.now());
+      this.onAdopted = undefined;
+    }
     const connection = this.connection;
     if (connection?.isOpen === true && this.state !== 'lost') {
-      const answered = new Promise<void>((resolve) => {
-        const done = (): void => {
-          resolve();
-        };
-        const request = new Request(
-          this.nextXid(),
-          OpCode.closeSession,
-          undefined,
-          null,
-          done,
-          done,
-          undefined,
-        );
-        this.sendNow(connection, request, null, undefined);
-      });
-      const waitMs = Math.max(0, Math.min(deadline - performance.now(), this.negotiatedTimeoutMs));
-      const stop = new AbortController();
-      await Promise.race([answered, sleep(waitMs, undefined, { signal: stop.signal }).catch(noop)]);
-      stop.abort();
+      await this.sendCloseSession(
+        connection,
+        Math.min(deadline - performance.now(), this.negotiatedTimeoutMs),
+      );
     }
+    this.epoch++;
     this.lifetime.abort();
+    this.lossTimer.stop();
     this.connection?.close(new ClientClosedError());
     this.connection = undefined;
-    this.stopSweep();
+    this.timeouts.stop();
     this.watches.failAll('closed');
-    this.setState('closed');
-  }
-
-  /** Resolves when a reconnect is adopted or at `deadline`, whichever comes first. */
-  private async adoptedBefore(deadline: number): Promise<void> {
-    const stop = new AbortController();
-    const adopted = new Promise<void>((resolve) => {
-      this.onAdopted = resolve;
-    });
-    await Promise.race([
-      adopted,
-      sleep(Math.max(0, deadline - performance.now()), undefined, { signal: stop.signal }).catch(
-        noop,
-      ),
-    ]);
-    stop.abort();
-    this.onAdopted = undefined;
+    this.setState('closed', { sessionId: this.sessionId });
   }
 }
 

@@ -98,6 +98,12 @@ export interface ZooKeeperOptions {
   readonly sessionTimeout?: number;
   /** How long a request may wait for its answer, in ms (default 30 000; 0 = no limit). */
   readonly requestTimeout?: number;
+  /**
+   * After the session is lost (expired, or the client's session timer ran out), open a new
+   * session and go on (default true), or stay `lost`, rejecting every call with
+   * SessionExpiredError until `close()`.
+   */
+  readonly newSessionOnLoss?: boolean;
   /** How long `connect()` may try to open a session, in ms (default: the session timeout). */
   readonly connectTimeout?: number;
   /** Largest request the client sends, in bytes (default 1 048 575, the server's `jute.maxbuffer`). */

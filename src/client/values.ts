@@ -23,3 +23,9 @@ export function validateVersion(version: number | undefined): number {
   }
   return version;
 }
+
+/** Reply data as a Buffer: null data (a node created without any) reads as an empty one. */
+export function asBuffer(data: Uint8Array | null): Buffer {
+  if (data === null) return Buffer.alloc(0);
+  return Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+}

@@ -3,8 +3,6 @@ import {
   CreateRequest,
   CreateTTLRequest,
   Create2Response,
-  DEFAULT_MAX_REQUEST_FRAME,
-  DEFAULT_MAX_RESPONSE_FRAME,
   DeleteRequest,
   ErrorCode,
   ExistsRequest,
@@ -29,13 +27,17 @@ import { Chroot } from './chroot.js';
 import { parseConnectString } from './connect-string.js';
 import type { HostAddress } from './connect-string.js';
 import type { ConnectionCounters } from './connection.js';
-import { InvalidArgumentError } from './errors.js';
 import { encodeCreate } from './create.js';
 import { validatePath } from './path.js';
 import { Session } from './session.js';
 import type { ReplyHook, SessionState } from './session.js';
+import { retry } from './retry.js';
+import type { RetryOptions } from './retry.js';
+import { stateStream } from './state-stream.js';
+import type { StateChange } from './state-stream.js';
 import { Transaction } from './transaction.js';
-import { toBytes, validateVersion } from './values.js';
+import { sessionOptions } from './options.js';
+import { asBuffer, toBytes, validateVersion } from './values.js';
 import { watchFor } from './watch-promise.js';
 import type {
   CreateOptions,
@@ -50,13 +52,11 @@ import type {
   ZooKeeperOptions,
 } from './types.js';
 
-const DEFAULT_SESSION_TIMEOUT_MS = 30_000;
-const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
-
 export type ZooKeeperState = SessionState;
 
 interface ZooKeeperEvents {
-  state: [state: ZooKeeperState];
+  /** Every state change; `change` says from what and, for `lost`, why. */
+  state: [state: ZooKeeperState, change: StateChange];
 }
 
 /**
@@ -73,39 +73,18 @@ export class ZooKeeper extends EventEmitter<ZooKeeperEvents> {
     private readonly chroot: Chroot,
   ) {
     super();
-    session.onStateChange = (state) => {
-      this.emit('state', state);
+    let previous: ZooKeeperState = session.state;
+    session.onStateChange = (state, detail) => {
+      const change: StateChange = { state, previous, ...detail };
+      previous = state;
+      this.emit('state', state, change);
     };
   }
 
   /** Opens a session with one of the servers of `connectString` (`host:port[,host:port...][/chroot]`). */
   static async connect(connectString: string, options: ZooKeeperOptions = {}): Promise<ZooKeeper> {
     const { hosts, chroot } = parseConnectString(connectString);
-    const sessionTimeoutMs = positive(
-      options.sessionTimeout,
-      DEFAULT_SESSION_TIMEOUT_MS,
-      'sessionTimeout',
-    );
-    const session = new Session({
-      hosts,
-      sessionTimeoutMs,
-      requestTimeoutMs: nonNegative(
-        options.requestTimeout,
-        DEFAULT_REQUEST_TIMEOUT_MS,
-        'requestTimeout',
-      ),
-      connectTimeoutMs: positive(options.connectTimeout, sessionTimeoutMs, 'connectTimeout'),
-      maxRequestFrame: positive(
-        options.maxRequestSize,
-        DEFAULT_MAX_REQUEST_FRAME,
-        'maxRequestSize',
-      ),
-      maxResponseFrame: positive(
-        options.maxResponseSize,
-        DEFAULT_MAX_RESPONSE_FRAME,
-        'maxResponseSize',
-      ),
-    });
+    const session = new Session(sessionOptions(hosts, options));
     await session.start();
     return new ZooKeeper(session, new Chroot(chroot));
   }
@@ -122,6 +101,36 @@ export class ZooKeeper extends EventEmitter<ZooKeeperEvents> {
 
   get state(): ZooKeeperState {
     return this.session.state;
+  }
+
+  /**
+   * The state changes from now on, as an async iterator that ends after `closed` (or when
+   * `signal` aborts). Changes are buffered, so a slow consumer misses none.
+   *
+   * ```ts
+   * for await (const { state, sessionId } of zk.states()) console.log(state, sessionId);
+   * ```
+   */
+  states(options: { signal?: AbortSignal } = {}): AsyncIterableIterator<StateChange> {
+    return stateStream((listener) => {
+      const onState = (_state: ZooKeeperState, change: StateChange): void => {
+        listener(change);
+      };
+      this.on('state', onState);
+      return () => this.off('state', onState);
+    }, options.signal);
+  }
+
+  /**
+   * Runs an idempotent operation, retrying it after ConnectionLossError, RequestTimeoutError or
+   * ThrottledOpError with exponential backoff and jitter (never after SessionExpiredError).
+   *
+   * ```ts
+   * const { data } = await zk.retry(() => zk.getData('/config'), { retries: 3 });
+   * ```
+   */
+  retry<T>(fn: (attempt: number) => Promise<T>, options?: RetryOptions): Promise<T> {
+    return retry(fn, options);
   }
 
   /** Wire counters (socket writes, frames), summed over the session's connections. */
@@ -364,21 +373,3 @@ export class ZooKeeper extends EventEmitter<ZooKeeperEvents> {
 }
 
 export const defaultAcl: readonly ACL[] = OPEN_ACL_UNSAFE;
-
-function asBuffer(data: Uint8Array | null): Buffer {
-  if (data === null) return Buffer.alloc(0);
-  return Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-}
-
-function positive(value: number | undefined, fallback: number, name: string): number {
-  if (value === undefined) return fallback;
-  if (!Number.isFinite(value) || value <= 0) {
-    throw new InvalidArgumentError(`${name} must be a positive number of ms, got ${String(value)}`);
-  }
-  return value;
-}
-
-function nonNegative(value: number | undefined, fallback: number, name: string): number {
-  if (value === 0) return 0;
-  return positive(value, fallback, name);
-}

@@ -1,0 +1,97 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { ConnectResponse } from '../protocol/index.js';
+import { Connection } from './connection.js';
+import type { ConnectionCounters, ConnectionHandlers, Liveness } from './connection.js';
+import type { HostAddress } from './connect-string.js';
+import { HostCycle } from './host-cycle.js';
+
+export interface Opened {
+  readonly connection: Connection;
+  readonly response: ConnectResponse;
+}
+
+/** What a connect attempt presents: a new session (id 0) or the one to resume. */
+export interface Credentials {
+  readonly sessionId: bigint;
+  readonly password: Uint8Array;
+  /** The newest zxid seen; a server that is behind it refuses us, so we never go back in time. */
+  readonly lastZxid: bigint;
+}
+
+export interface ConnectorOptions {
+  readonly hosts: readonly HostAddress[];
+  readonly sessionTimeoutMs: number;
+  readonly maxRequestFrame: number;
+  readonly maxResponseFrame: number;
+}
+
+export interface AttemptPlan {
+  /** Monotonic ms after which no new attempt starts. */
+  readonly deadline: number;
+  /** 0 for the very first connect (no pause before it), 1 or more for reconnects. */
+  readonly firstAttempt: number;
+  /** The session timeout T in force: the negotiated one once there was a session, else the requested one. */
+  readonly timeoutMs: number;
+  /** Checked before every attempt and pause; false stops the loop. */
+  readonly shouldContinue: () => boolean;
+  readonly signal: AbortSignal;
+}
+
+/**
+ * Opens connections for the session: hosts in shuffled order, a pause with jitter between
+ * attempts as the Java client takes, T / number-of-hosts for each handshake.
+ */
+export class Connector {
+  private readonly hosts: HostCycle;
+
+  constructor(
+    private readonly options: ConnectorOptions,
+    private readonly handlers: ConnectionHandlers,
+    private readonly counters: ConnectionCounters,
+    private readonly liveness: Liveness,
+  ) {
+    this.hosts = new HostCycle(options.hosts);
+  }
+
+  describeHosts(): string {
+    return this.options.hosts.map((h) => `${h.host}:${h.port}`).join(',');
+  }
+
+  /** Tries hosts until one completes the handshake; undefined once the plan says stop. */
+  async open(plan: AttemptPlan, credentials: Credentials): Promise<Opened | undefined> {
+    const perAttemptMs = Math.max(1, Math.floor(plan.timeoutMs / this.options.hosts.length));
+    const remaining = (): number => Math.max(0, plan.deadline - performance.now());
+    for (let attempt = plan.firstAttempt; plan.shouldContinue() && remaining() > 0; attempt++) {
+      const { host, delayMs } = this.hosts.next(attempt);
+      try {
+        if (delayMs > 0)
+          await sleep(Math.min(delayMs, remaining()), undefined, { signal: plan.signal });
+        if (!plan.shouldContinue() || remaining() <= 0) break;
+        return await Connection.open(
+          {
+            host: host.host,
+            port: host.port,
+            connectTimeoutMs: Math.max(1, Math.min(perAttemptMs, remaining())),
+            maxRequestFrame: this.options.maxRequestFrame,
+            maxResponseFrame: this.options.maxResponseFrame,
+            signal: plan.signal,
+          },
+          {
+            protocolVersion: 0,
+            lastZxidSeen: credentials.lastZxid,
+            timeOut: this.options.sessionTimeoutMs,
+            sessionId: credentials.sessionId,
+            passwd: credentials.password,
+            readOnly: false,
+          },
+          this.handlers,
+          this.counters,
+          this.liveness,
+        );
+      } catch {
+        // Unreachable, refusing, silent, or cancelled: the loop condition decides what is next.
+      }
+    }
+    return undefined;
+  }
+}

@@ -1,0 +1,50 @@
+import { DEFAULT_MAX_REQUEST_FRAME, DEFAULT_MAX_RESPONSE_FRAME } from '../protocol/index.js';
+import type { HostAddress } from './connect-string.js';
+import { InvalidArgumentError } from './errors.js';
+import type { SessionOptions } from './session.js';
+import type { ZooKeeperOptions } from './types.js';
+
+const DEFAULT_SESSION_TIMEOUT_MS = 30_000;
+const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+
+/** The session's settings from the user's options, with defaults, refusing nonsense up front. */
+export function sessionOptions(
+  hosts: readonly HostAddress[],
+  options: ZooKeeperOptions,
+): SessionOptions {
+  const sessionTimeoutMs = positive(
+    options.sessionTimeout,
+    DEFAULT_SESSION_TIMEOUT_MS,
+    'sessionTimeout',
+  );
+  return {
+    hosts,
+    sessionTimeoutMs,
+    requestTimeoutMs: nonNegative(
+      options.requestTimeout,
+      DEFAULT_REQUEST_TIMEOUT_MS,
+      'requestTimeout',
+    ),
+    connectTimeoutMs: positive(options.connectTimeout, sessionTimeoutMs, 'connectTimeout'),
+    newSessionOnLoss: options.newSessionOnLoss ?? true,
+    maxRequestFrame: positive(options.maxRequestSize, DEFAULT_MAX_REQUEST_FRAME, 'maxRequestSize'),
+    maxResponseFrame: positive(
+      options.maxResponseSize,
+      DEFAULT_MAX_RESPONSE_FRAME,
+      'maxResponseSize',
+    ),
+  };
+}
+
+function positive(value: number | undefined, fallback: number, name: string): number {
+  if (value === undefined) return fallback;
+  if (!Number.isFinite(value) || value <= 0) {
+    throw new InvalidArgumentError(`${name} must be a positive number, got ${String(value)}`);
+  }
+  return value;
+}
+
+function nonNegative(value: number | undefined, fallback: number, name: string): number {
+  if (value === 0) return 0;
+  return positive(value, fallback, name);
+}
