@@ -19,9 +19,13 @@ export {
   type ZooKeeperInstallation,
   type ZooKeeperSource,
 } from './find-zookeeper.js';
+export { expireSession, type ExpireSessionOptions, type SessionHolder } from './expire-session.js';
+export { FaultProxy, type FaultMode, type FaultProxyOptions } from './fault-proxy.js';
 export { fourLetterWord, type FourLetterWordOptions } from './four-letter-word.js';
 export { freePort, freePorts } from './free-port.js';
 export type { ZooKeeperLogLevel } from './launch.js';
 export type { ServerMode } from './readiness.js';
 export { ZooKeeperServer, type ZooKeeperServerOptions } from './server.js';
+export type { HostPort } from './host-port.js';
+export type { ClientToServerCounts, ServerToClientCounts, WireCounts } from './wire-tap.js';
 export type { ZooCfgEntries, ZooCfgValue } from './zoo-cfg.js';
