@@ -98,6 +98,34 @@ describe('"/" is the chroot node', () => {
   });
 });
 
+describe('a sequential create of "/"', () => {
+  // '/' is the chroot node, so its sequential children belong inside it (/root/0000000000), not
+  // beside it (/root0000000000, which is what the Java client creates).
+  async function siblingsOfRoot(): Promise<string[]> {
+    const name = root.slice(1);
+    const { children } = await admin.getChildren('/');
+    return children.filter((child) => child !== name && child.startsWith(name));
+  }
+
+  it('creates the node inside the chroot and returns a path that names it', async () => {
+    const created = await zk.create('/', 'x', { mode: 'persistent-sequential' });
+    expect(created.path).toMatch(/^\/\d{10}$/);
+    expect((await zk.getData(created.path)).data.toString()).toBe('x');
+    expect((await admin.getChildren(root)).children).toEqual([created.path.slice(1)]);
+    expect(await siblingsOfRoot()).toEqual([]);
+  });
+
+  it('does the same inside a transaction', async () => {
+    const [created] = await zk
+      .transaction()
+      .create('/', 'x', { mode: 'ephemeral-sequential' })
+      .commit();
+    expect(created.path).toMatch(/^\/\d{10}$/);
+    expect((await zk.exists(created.path))?.ephemeralOwner).toBe(zk.sessionId);
+    expect(await siblingsOfRoot()).toEqual([]);
+  });
+});
+
 describe('errors and watch events', () => {
   it('server errors carry the caller path and do not mention the chroot', async () => {
     const error = await rejectionOf(zk.getData('/no/such/node'));

@@ -57,6 +57,16 @@ function track(watch: Promise<WatchEvent>): WatchEvent[] {
 }
 
 describe('a dropped connection', () => {
+  it('close() while the client is reconnecting still ends the session at once', async () => {
+    await zk.create('/lock', '', { mode: 'ephemeral' });
+    expect(await overflow()).toBeInstanceOf(ConnectionLossError);
+    expect(zk.state).toBe('suspended');
+    await zk.close();
+    expect(zk.state).toBe('closed');
+    // No waiting for expiry: the session (and the "lock") is gone when close() resolves.
+    expect(await admin.exists(`${root}/lock`)).toBeNull();
+  });
+
   it('fails in-flight requests with ConnectionLossError and resumes the same session', async () => {
     await zk.create('/eph', 'mine', { mode: 'ephemeral' });
     const sessionId = zk.sessionId;
