@@ -8,7 +8,12 @@ import {
   type MemberLayout,
   type MemberRuntime,
 } from './ensemble-member.js';
-import { EnsembleSizeError, NoLeaderError, type ZooKeeperStartError } from './errors.js';
+import {
+  EnsembleSizeError,
+  NoLeaderError,
+  ZooKeeperServerStateError,
+  type ZooKeeperStartError,
+} from './errors.js';
 import { findZooKeeper, type ZooKeeperInstallation } from './find-zookeeper.js';
 import { freePorts } from './free-port.js';
 import type { JvmProcess } from './jvm-process.js';
@@ -205,6 +210,9 @@ export class ZooKeeperEnsemble {
   }
 
   async #waitFor(accept: Acceptance, timeoutMs: number): Promise<EnsembleMember> {
+    if (this.#lifecycle.stopped) {
+      throw new ZooKeeperServerStateError('the ensemble was stopped: no member will serve again');
+    }
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const modes = await probeAll(this.members);

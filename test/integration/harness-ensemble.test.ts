@@ -146,6 +146,7 @@ describe('ZooKeeperEnsemble of 3', () => {
     await expect(ensemble.member(1).restart()).rejects.toMatchObject({
       code: 'ZOOKEEPER_SERVER_STATE',
     });
+    await expect(ensemble.leader()).rejects.toMatchObject({ code: 'ZOOKEEPER_SERVER_STATE' });
     await ensemble.stop();
   });
 });

@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ConnectionLossError, SessionExpiredError, ZooKeeper } from '../../src/index.js';
@@ -8,6 +9,7 @@ import {
   FaultProxy,
   FaultProxyStoppedError,
   fourLetterWord,
+  freePort,
   SessionNotFoundError,
 } from '../../src/testing/index.js';
 import { connectString, uniqueRoot } from './helpers.js';
@@ -181,6 +183,15 @@ describe('FaultProxy', () => {
     // The client reconnects; a retry of the create now finds the node.
     await expect(zk.create('/lost', 'x')).rejects.toMatchObject({ code: 'NODEEXISTS' });
     expect(zk.sessionId).toBe(sessionId);
+  });
+
+  it('resets connections at once when the target refuses them', async () => {
+    await using dead = await FaultProxy.start({ target: `127.0.0.1:${await freePort()}` });
+    const socket = connect({ host: dead.host, port: dead.port });
+    const error = new Promise((resolve) => socket.once('error', resolve));
+    await new Promise((resolve) => socket.once('close', resolve));
+    expect(await error).toMatchObject({ code: 'ECONNRESET' });
+    await until('the link to go', () => dead.connectionCount === 0);
   });
 
   it('rejects dropReplyTo() and mode changes after stop()', async () => {
