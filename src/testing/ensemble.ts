@@ -96,7 +96,8 @@ export class ZooKeeperEnsemble {
 
   /**
    * Starts every member and resolves once each reports `Mode: leader` or `Mode: follower`, with
-   * exactly one leader. Rejects with ZooKeeperStartError (all JVMs gone) otherwise.
+   * exactly one leader. Rejects, with every JVM gone, with ZooKeeperStartError when a member
+   * exits or does not serve in time, or NoLeaderError when they serve but not as one quorum.
    */
   static async start(options: ZooKeeperEnsembleOptions): Promise<ZooKeeperEnsemble> {
     const size: number = options.size;
