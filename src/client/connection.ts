@@ -51,7 +51,7 @@ export interface Liveness {
   lastAnsweredSendTime: number;
 }
 
-/** Counters a test (or a benchmark) can read to see what happened on the wire. */
+/** Counters a test (or a benchmark) can read to see what happened on the wire; frames include pings and handshakes. */
 export interface ConnectionCounters {
   socketWrites: number;
   framesSent: number;
@@ -137,6 +137,7 @@ export class Connection {
         try {
           this.splitter.push(chunk, (frame) => {
             cleanup();
+            this.counters.framesReceived++;
             resolve(this.readConnectResponse(frame));
           });
         } catch (error) {
@@ -161,6 +162,7 @@ export class Connection {
       const start = this.writer.beginFrame();
       ConnectRequest.write(this.writer, request);
       this.writer.endFrame(start);
+      this.counters.framesSent++;
       this.writeOut();
     });
   }
@@ -258,6 +260,7 @@ export class Connection {
     const start = this.writer.beginFrame();
     RequestHeader.write(this.writer, { xid: Xid.ping, type: OpCode.ping });
     this.writer.endFrame(start);
+    this.counters.framesSent++;
     this.pingSendTimes.push(performance.now());
     this.scheduleFlush();
   }

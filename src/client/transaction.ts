@@ -151,7 +151,10 @@ export class Transaction<Results extends readonly OpResult[] = []> {
     const opErrors = results.map((result, i) =>
       result.type === -1 && result.err !== 0 ? errorFromCode(result.err, this.paths[i]) : null,
     );
-    const error = opErrors[failedOpIndex] ?? errorFromCode(-1);
+    // A fresh instance, not opErrors[failedOpIndex] itself, so the error holds no cycle and
+    // serialises (e.g. with JSON.stringify in a logger).
+    const failed = results[failedOpIndex];
+    const error = errorFromCode(failed?.type === -1 ? failed.err : -1, this.paths[failedOpIndex]);
     return Object.assign(error, { transaction: { failedOpIndex, opErrors } });
   }
 

@@ -141,7 +141,10 @@ describe('failing transactions', () => {
     expect(failedOpIndex).toBe(1);
     expect(opErrors).toHaveLength(4);
     expect(opErrors[0]).toBeNull();
-    expect(opErrors[1]).toBe(error);
+    expect(opErrors[1]).toBeInstanceOf(BadVersionError);
+    expect(opErrors[1]).toMatchObject({ code: error.code, path: error.path });
+    // No cycle through opErrors: loggers can serialise it.
+    expect(() => JSON.stringify(error)).not.toThrow();
     for (const [i, path] of [
       [2, '/config'],
       [3, '/doomed'],
