@@ -30,5 +30,6 @@ export { CREATOR_ALL_ACL, digestId, OPEN_ACL_UNSAFE, Perms, READ_ACL_UNSAFE } fr
 export type { ACL, Id } from './acl.js';
 export type { ConnectionCounters } from './connection.js';
 export { parseConnectString } from './connect-string.js';
+export { validatePath } from './path.js';
 export type { HostAddress, ParsedConnectString } from './connect-string.js';
 export * from './errors.js';

@@ -109,6 +109,11 @@ export class Session {
     this.timeouts = new RequestTimeouts(options.requestTimeoutMs, () => this.connection);
   }
 
+  /** True once close() was called. */
+  get closing(): boolean {
+    return this.closePromise !== undefined;
+  }
+
   /** The server of the current connection, if connected. */
   get server(): HostAddress | undefined {
     return this.connection?.isOpen === true ? this.connection.server : undefined;

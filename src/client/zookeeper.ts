@@ -104,6 +104,14 @@ export class ZooKeeper extends EventEmitter<ZooKeeperEvents> {
   }
 
   /**
+   * True once `close()` was called, before `closed` is reported: the server may already be
+   * deleting our ephemeral nodes.
+   */
+  get closing(): boolean {
+    return this.session.closing;
+  }
+
+  /**
    * The state changes from now on, as an async iterator that ends after `closed` (or when
    * `signal` aborts). Changes are buffered, so a slow consumer misses none.
    *

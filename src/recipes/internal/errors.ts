@@ -1,0 +1,49 @@
+import { ZkCoordError } from '../../client/index.js';
+
+/** The wait for a lock (or another recipe) ran past its `timeout`; nothing is held. */
+export class LockTimeoutError extends ZkCoordError {
+  declare readonly code: 'LOCK_TIMEOUT';
+  readonly path: string;
+  readonly timeoutMs: number;
+  constructor(path: string, timeoutMs: number) {
+    super('LOCK_TIMEOUT', `timed out after ${timeoutMs} ms waiting for the lock ${path}`);
+    this.path = path;
+    this.timeoutMs = timeoutMs;
+  }
+}
+
+/** Why a hold can no longer be trusted. */
+export type LeaseLossCause =
+  /** The connection is suspended: the session may be lost without our knowing (`lostOn: 'suspended'`). */
+  | 'suspended'
+  /** The session is lost: expired, or it may have been. */
+  | 'lost'
+  /** The client was closed. */
+  | 'closed'
+  /** Our lock node was deleted by someone else (an operator, a script). */
+  | 'nodeDeleted';
+
+/** The reason a lease's `signal` aborts with: the hold can no longer be trusted. */
+export class LeaseLostError extends ZkCoordError {
+  declare readonly code: 'LEASE_LOST';
+  readonly path: string;
+  readonly lossCause: LeaseLossCause;
+  constructor(path: string, lossCause: LeaseLossCause) {
+    super('LEASE_LOST', `the hold on ${path} can no longer be trusted: ${describe(lossCause)}`);
+    this.path = path;
+    this.lossCause = lossCause;
+  }
+}
+
+function describe(cause: LeaseLossCause): string {
+  switch (cause) {
+    case 'suspended':
+      return 'the connection to ZooKeeper is suspended';
+    case 'lost':
+      return 'the ZooKeeper session is lost';
+    case 'closed':
+      return 'the ZooKeeper client was closed';
+    case 'nodeDeleted':
+      return 'the lock node was deleted by someone else';
+  }
+}

@@ -1,0 +1,178 @@
+import {
+  ClientClosedError,
+  ConnectionLossError,
+  InvalidArgumentError,
+  NoNodeError,
+  RequestTimeoutError,
+  SessionExpiredError,
+} from '../../client/index.js';
+import type { CheckOpResult, Transaction, ZooKeeper, ZooKeeperState } from '../../client/index.js';
+import { LeaseLostError } from './errors.js';
+import type { LeaseLossCause } from './errors.js';
+
+/** When a hold stops being trusted: as soon as the connection is suspended, or only once the session is lost. */
+export type LostOn = 'suspended' | 'lost';
+
+/** The `lostOn` option, checked at run time too, defaulting to the safe `'suspended'`. */
+export function validateLostOn(value: unknown): LostOn {
+  if (value === undefined) return 'suspended';
+  if (value === 'suspended' || value === 'lost') return value;
+  throw new InvalidArgumentError(
+    `lostOn must be 'suspended' or 'lost', got ${typeof value === 'string' ? value : typeof value}`,
+  );
+}
+
+export interface LeaseNode {
+  readonly path: string;
+  readonly czxid: bigint;
+}
+
+const RETRY_PAUSE_MS = 100;
+
+/**
+ * What the holder of a lock gets. `signal` aborts (reason: LeaseLostError) as soon as the hold can
+ * no longer be trusted; `release()` deletes our node, retrying through connection loss until it is
+ * gone or the session is, so no queue is ever stuck behind a released lock.
+ */
+export class Lease implements AsyncDisposable {
+  /** Our lock node (for a MultiLock: the node of its last part). */
+  readonly path: string;
+  /** The session that holds the lock. */
+  readonly sessionId: bigint;
+  /**
+   * The czxid of our node: it grows from holder to holder, so a resource that remembers the
+   * largest token it has seen can refuse a stale holder's late write.
+   */
+  readonly fencingToken: bigint;
+  /** Aborts, with a LeaseLostError reason, when the hold can no longer be trusted. */
+  readonly signal: AbortSignal;
+
+  private readonly controller = new AbortController();
+  private readonly onState: (state: ZooKeeperState) => void;
+  private releasing: Promise<void> | undefined;
+
+  constructor(
+    private readonly zk: ZooKeeper,
+    node: LeaseNode,
+    private readonly lostOn: LostOn,
+  ) {
+    this.path = node.path;
+    this.sessionId = zk.sessionId;
+    this.fencingToken = node.czxid;
+    this.signal = this.controller.signal;
+    this.onState = (state) => {
+      const cause = lossCauseFor(state, this.lostOn);
+      if (cause !== undefined) this.lose(cause);
+    };
+    zk.on('state', this.onState);
+    // The state may have moved between the acquire and now.
+    this.onState(zk.state);
+    if (!this.signal.aborted) void this.watchNode();
+  }
+
+  /** True until `release()` is called or the hold is lost. */
+  get held(): boolean {
+    return this.releasing === undefined && !this.signal.aborted;
+  }
+
+  private lose(cause: LeaseLossCause): void {
+    if (this.releasing !== undefined || this.signal.aborted) return;
+    this.controller.abort(new LeaseLostError(this.path, cause));
+    this.zk.off('state', this.onState);
+  }
+
+  /** Watches our own node, so that its deletion by someone else ends the hold. */
+  private async watchNode(): Promise<void> {
+    while (this.held) {
+      let event;
+      try {
+        const { stat, watch } = await this.zk.exists(this.path, { watch: true });
+        if (stat === null) {
+          this.lose(this.zk.closing ? 'closed' : 'nodeDeleted');
+          return;
+        }
+        event = await watch;
+      } catch {
+        // Connection or session trouble: the state listener decides what it means for the hold.
+        return;
+      }
+      // closeSession deletes our node before `closed` is reported: say why it really went.
+      if (event.type === 'nodeDeleted') this.lose(this.zk.closing ? 'closed' : 'nodeDeleted');
+      if (event.type === 'watchLost') return;
+    }
+  }
+
+  /**
+   * A transaction that starts with a check on our lock node: it commits only while the node
+   * exists, that is while we hold the lock; otherwise it rejects with NoNodeError (failed op 0)
+   * and applies nothing.
+   */
+  transaction(): Transaction<[CheckOpResult]> {
+    return this.zk.transaction().check(this.path);
+  }
+
+  /**
+   * Releases the lock: deletes our node and resolves once it is confirmed gone (or went with the
+   * session). Through connection loss it keeps trying; with `signal`, the caller may stop waiting
+   * while the release goes on in the background. Idempotent.
+   */
+  release(options: { signal?: AbortSignal } = {}): Promise<void> {
+    this.releasing ??= this.deleteNode();
+    const signal = options.signal;
+    if (signal === undefined) return this.releasing;
+    return new Promise<void>((resolve, reject) => {
+      const onAbort = (): void => {
+        // The caller's own abort reason, whatever it is, as the AbortSignal contract has it.
+        // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
+        reject(signal.reason);
+      };
+      if (signal.aborted) onAbort();
+      signal.addEventListener('abort', onAbort, { once: true });
+      void this.releasing?.then(resolve, reject).finally(() => {
+        signal.removeEventListener('abort', onAbort);
+      });
+    });
+  }
+
+  private async deleteNode(): Promise<void> {
+    this.zk.off('state', this.onState);
+    await deleteUntilGone(this.zk, this.path);
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.release();
+  }
+}
+
+function lossCauseFor(state: ZooKeeperState, lostOn: LostOn): LeaseLossCause | undefined {
+  switch (state) {
+    case 'suspended':
+      return lostOn === 'suspended' ? 'suspended' : undefined;
+    case 'lost':
+      return 'lost';
+    case 'closed':
+      return 'closed';
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * Deletes a node of ours until it is confirmed gone: through connection loss and request
+ * timeouts it tries again; when the session or the client ends, the server removes the ephemeral
+ * node itself.
+ */
+export async function deleteUntilGone(zk: ZooKeeper, path: string): Promise<void> {
+  for (;;) {
+    try {
+      await zk.delete(path);
+      return;
+    } catch (error) {
+      if (error instanceof NoNodeError) return;
+      if (error instanceof SessionExpiredError || error instanceof ClientClosedError) return;
+      if (!(error instanceof ConnectionLossError || error instanceof RequestTimeoutError))
+        throw error;
+    }
+    await new Promise((resolve) => setTimeout(resolve, RETRY_PAUSE_MS));
+  }
+}

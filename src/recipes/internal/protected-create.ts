@@ -1,0 +1,101 @@
+import { ConnectionLossError, NoNodeError, RequestTimeoutError } from '../../client/index.js';
+import type { Data, Stat, ZooKeeper } from '../../client/index.js';
+import { protectedPrefix } from './node-names.js';
+import { ensureContainers } from './parents.js';
+
+export interface CreatedNode {
+  /** The full path of our node. */
+  readonly path: string;
+  /** Its name under the parent. */
+  readonly name: string;
+  readonly stat: Stat;
+}
+
+/** Pause before looking again after a failure we retry; requests wait for reconnects themselves. */
+const RETRY_PAUSE_MS = 50;
+
+/**
+ * Creates an ephemeral-sequential node `<parent>/_c_<uuid>-<name><seq>` (Curator's protected
+ * layout). When the reply is lost (connection loss, request timeout) the node may or may not
+ * exist: we look for it by its uuid and adopt it only when our session owns it; a node of another
+ * (older) session is deleted, and we try again with a fresh uuid. So no orphan node is left
+ * behind to block a queue. A missing parent is created as a container, also when the server
+ * reaped it between two steps.
+ */
+export async function protectedCreate(
+  zk: ZooKeeper,
+  parent: string,
+  name: string,
+  data: Data,
+  checkAborted: () => void,
+): Promise<CreatedNode> {
+  for (;;) {
+    checkAborted();
+    const prefix = protectedPrefix();
+    try {
+      const created = await zk.create(`${parent}/${prefix}${name}`, data, {
+        mode: 'ephemeral-sequential',
+      });
+      return {
+        path: created.path,
+        name: created.path.slice(parent.length + 1),
+        stat: created.stat,
+      };
+    } catch (error) {
+      if (error instanceof NoNodeError) {
+        await ensureContainers(zk, parent);
+        continue;
+      }
+      if (!isUnknownOutcome(error)) throw error;
+    }
+    const found = await findOurs(zk, parent, prefix);
+    if (found !== undefined) return found;
+    await pause();
+  }
+}
+
+function isUnknownOutcome(error: unknown): boolean {
+  return error instanceof ConnectionLossError || error instanceof RequestTimeoutError;
+}
+
+/**
+ * Looks for the node a create with a lost reply may have made. `sync` first, so a server we
+ * reconnected to has applied everything the leader committed before we look.
+ */
+async function findOurs(
+  zk: ZooKeeper,
+  parent: string,
+  prefix: string,
+): Promise<CreatedNode | undefined> {
+  for (;;) {
+    try {
+      await zk.sync(parent);
+      const { children } = await zk.getChildren(parent);
+      const name = children.find((child) => child.startsWith(prefix));
+      if (name === undefined) return undefined;
+      const path = `${parent}/${name}`;
+      const stat = await zk.exists(path);
+      if (stat === null) return undefined;
+      if (stat.ephemeralOwner === zk.sessionId) return { path, name, stat };
+      // Made by a session we no longer have: it would block the queue until it expires.
+      await deleteQuietly(zk, path);
+      return undefined;
+    } catch (error) {
+      if (error instanceof NoNodeError) return undefined;
+      if (!isUnknownOutcome(error)) throw error;
+      await pause();
+    }
+  }
+}
+
+async function deleteQuietly(zk: ZooKeeper, path: string): Promise<void> {
+  try {
+    await zk.delete(path);
+  } catch (error) {
+    if (!(error instanceof NoNodeError)) throw error;
+  }
+}
+
+function pause(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, RETRY_PAUSE_MS));
+}

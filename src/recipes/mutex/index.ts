@@ -1,0 +1,2 @@
+export { Mutex, mutexDriver } from './mutex.js';
+export type { MutexOptions } from './mutex.js';
