@@ -9,7 +9,8 @@ import { ZooKeeper } from 'zkcoord';
 import { Mutex } from 'zkcoord/recipes';
 import { ZooKeeperServer } from 'zkcoord/testing';
 
-const server = process.env.ZKCOORD_CONNECT === undefined ? await ZooKeeperServer.start() : undefined;
+const server =
+  process.env.ZKCOORD_CONNECT === undefined ? await ZooKeeperServer.start() : undefined;
 const connectString = process.env.ZKCOORD_CONNECT ?? server?.connectString ?? '';
 
 async function worker(name: string): Promise<void> {
