@@ -7,8 +7,10 @@ import {
   SessionExpiredError,
 } from '../../client/index.js';
 import type { CheckOpResult, Transaction, ZooKeeper, ZooKeeperState } from '../../client/index.js';
+import { abortable } from './abortable.js';
 import { LeaseLostError } from './errors.js';
 import type { LeaseLossCause } from './errors.js';
+import type { LockLease } from './lock-lease.js';
 
 /** When a hold stops being trusted: as soon as the connection is suspended, or only once the session is lost. */
 export type LostOn = 'suspended' | 'lost';
@@ -34,7 +36,7 @@ const RETRY_PAUSE_MS = 100;
  * no longer be trusted; `release()` deletes our node, retrying through connection loss until it is
  * gone or the session is, so no queue is ever stuck behind a released lock.
  */
-export class Lease implements AsyncDisposable {
+export class Lease implements LockLease {
   /** Our lock node (for a MultiLock: the node of its last part). */
   readonly path: string;
   /** The session that holds the lock. */
@@ -118,20 +120,7 @@ export class Lease implements AsyncDisposable {
    */
   release(options: { signal?: AbortSignal } = {}): Promise<void> {
     this.releasing ??= this.deleteNode();
-    const signal = options.signal;
-    if (signal === undefined) return this.releasing;
-    return new Promise<void>((resolve, reject) => {
-      const onAbort = (): void => {
-        // The caller's own abort reason, whatever it is, as the AbortSignal contract has it.
-        // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
-        reject(signal.reason);
-      };
-      if (signal.aborted) onAbort();
-      signal.addEventListener('abort', onAbort, { once: true });
-      void this.releasing?.then(resolve, reject).finally(() => {
-        signal.removeEventListener('abort', onAbort);
-      });
-    });
+    return abortable(this.releasing, options.signal);
   }
 
   private async deleteNode(): Promise<void> {

@@ -1,6 +1,7 @@
-import { ClientClosedError, SessionExpiredError } from '../../client/index.js';
-import type { Data, ZooKeeper, ZooKeeperState } from '../../client/index.js';
-import { LeaseLostError, LockTimeoutError } from './errors.js';
+import type { Data, ZooKeeper } from '../../client/index.js';
+import { LeaseLostError } from './errors.js';
+import { GiveUp } from './give-up.js';
+import type { AcquireOptions } from './give-up.js';
 import { deleteUntilGone } from './lease.js';
 import { queueOrder } from './node-names.js';
 import type { Participant } from './node-names.js';
@@ -20,11 +21,7 @@ export interface LockDriver {
   readonly blocker: (queue: readonly Participant[], ourIndex: number) => string | undefined;
 }
 
-export interface WaitOptions {
-  /** Give up after this many ms (LockTimeoutError). Absent: wait as long as it takes. */
-  readonly timeout?: number;
-  /** Give up when this aborts (rejecting with its reason). */
-  readonly signal?: AbortSignal;
+export interface WaitOptions extends AcquireOptions {
   /** Told our place in the queue (0 = holding) each time it changes. */
   readonly onPosition?: (position: number) => void;
 }
@@ -44,14 +41,7 @@ export async function acquireNode(
   const give = new GiveUp(zk, path, options);
   let node: CreatedNode | undefined;
   try {
-    const creating = protectedCreate(zk, path, driver.nodeName, data, () => {
-      give.check();
-    });
-    node = await give.race(creating).catch((error: unknown) => {
-      // We stopped waiting, but the create may still complete: its node must not stay behind.
-      void creating.then((late) => deleteUntilGone(zk, late.path)).catch(() => undefined);
-      throw error;
-    });
+    node = await createNode(zk, path, driver.nodeName, data, give);
     let lastPosition = -1;
     for (;;) {
       give.check();
@@ -83,70 +73,21 @@ export async function acquireNode(
 }
 
 /**
- * Everything that ends a wait: the caller's signal, the timeout, and the session ending (lost or
- * closed), which would leave our queue node behind.
+ * A protected create of `<parent>/_c_<uuid>-<name><seq>` that stops waiting when we give up; a
+ * create that completes after that has its node deleted, so it cannot stay behind.
  */
-class GiveUp {
-  private readonly controller = new AbortController();
-  private readonly timer: NodeJS.Timeout | undefined;
-  private readonly onState: (state: ZooKeeperState) => void;
-  private readonly onAbort: () => void;
-
-  constructor(
-    private readonly zk: ZooKeeper,
-    path: string,
-    private readonly options: WaitOptions,
-  ) {
-    const timeout = options.timeout;
-    if (timeout !== undefined) {
-      this.timer = setTimeout(() => {
-        this.controller.abort(new LockTimeoutError(path, timeout));
-      }, timeout);
-    }
-    this.onAbort = () => {
-      this.controller.abort(options.signal?.reason);
-    };
-    options.signal?.addEventListener('abort', this.onAbort);
-    if (options.signal?.aborted === true) this.onAbort();
-    const sessionId = zk.sessionId;
-    this.onState = (state) => {
-      if (state === 'lost') this.controller.abort(new SessionExpiredError(path));
-      if (state === 'closed') this.controller.abort(new ClientClosedError());
-      if (state === 'connected' && zk.sessionId !== sessionId)
-        this.controller.abort(new SessionExpiredError(path));
-    };
-    zk.on('state', this.onState);
-  }
-
-  /** Why we gave up, if we did. */
-  reason(): unknown {
-    return this.controller.signal.aborted ? this.controller.signal.reason : undefined;
-  }
-
-  check(): void {
-    if (this.controller.signal.aborted) throw this.controller.signal.reason;
-  }
-
-  /** The promise's value, or a rejection as soon as we give up. */
-  race<T>(promise: Promise<T>): Promise<T> {
-    const signal = this.controller.signal;
-    return new Promise<T>((resolve, reject) => {
-      const onAbort = (): void => {
-        // The caller's own abort reason, whatever it is, as the AbortSignal contract has it.
-        // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
-        reject(signal.reason);
-      };
-      if (signal.aborted) onAbort();
-      signal.addEventListener('abort', onAbort, { once: true });
-      promise.then(resolve, reject).finally(() => {
-        signal.removeEventListener('abort', onAbort);
-      });
-    });
-  }
-
-  dispose(): void {
-    clearTimeout(this.timer);
-    this.options.signal?.removeEventListener('abort', this.onAbort);
-    this.zk.off('state', this.onState);
-  }
+export async function createNode(
+  zk: ZooKeeper,
+  parent: string,
+  name: string,
+  data: Data,
+  give: GiveUp,
+): Promise<CreatedNode> {
+  const creating = protectedCreate(zk, parent, name, data, () => {
+    give.check();
+  });
+  return give.race(creating).catch((error: unknown) => {
+    void creating.then((late) => deleteUntilGone(zk, late.path)).catch(() => undefined);
+    throw error;
+  });
 }

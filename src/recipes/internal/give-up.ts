@@ -1,0 +1,87 @@
+import {
+  ClientClosedError,
+  InvalidArgumentError,
+  SessionExpiredError,
+} from '../../client/index.js';
+import type { ZooKeeper, ZooKeeperState } from '../../client/index.js';
+import { abortable } from './abortable.js';
+import { LockTimeoutError } from './errors.js';
+
+/** How long an acquire may wait, and what may end the wait early. */
+export interface AcquireOptions {
+  /** Give up after this many ms (LockTimeoutError). Absent: wait as long as it takes. */
+  readonly timeout?: number;
+  /** Give up when this aborts (rejecting with its reason). */
+  readonly signal?: AbortSignal;
+}
+
+/** Refuses a timeout that is not a non-negative number of ms, before anything is sent. */
+export function validateTimeout(timeout: number | undefined): void {
+  if (timeout !== undefined && (!Number.isFinite(timeout) || timeout < 0)) {
+    throw new InvalidArgumentError(
+      `timeout must be a non-negative number of ms, got ${String(timeout)}`,
+    );
+  }
+}
+
+/**
+ * Everything that ends a wait: the caller's signal, the timeout, and the session ending (lost or
+ * closed), which would leave our queue node behind.
+ */
+export class GiveUp {
+  private readonly controller = new AbortController();
+  private readonly timer: NodeJS.Timeout | undefined;
+  private readonly onState: (state: ZooKeeperState) => void;
+  private readonly onAbort: () => void;
+
+  constructor(
+    private readonly zk: ZooKeeper,
+    path: string,
+    private readonly options: AcquireOptions,
+  ) {
+    const timeout = options.timeout;
+    if (timeout !== undefined) {
+      this.timer = setTimeout(() => {
+        this.controller.abort(new LockTimeoutError(path, timeout));
+      }, timeout);
+    }
+    this.onAbort = () => {
+      this.controller.abort(options.signal?.reason);
+    };
+    options.signal?.addEventListener('abort', this.onAbort);
+    if (options.signal?.aborted === true) this.onAbort();
+    const sessionId = zk.sessionId;
+    this.onState = (state) => {
+      if (state === 'lost') this.controller.abort(new SessionExpiredError(path));
+      if (state === 'closed') this.controller.abort(new ClientClosedError());
+      if (state === 'connected' && zk.sessionId !== sessionId)
+        this.controller.abort(new SessionExpiredError(path));
+    };
+    zk.on('state', this.onState);
+  }
+
+  /** Aborts, with the reason, when we give up: to hand the same end to a nested wait. */
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  /** Why we gave up, if we did. */
+  reason(): unknown {
+    return this.controller.signal.aborted ? this.controller.signal.reason : undefined;
+  }
+
+  check(): void {
+    if (this.controller.signal.aborted) throw this.controller.signal.reason;
+  }
+
+  /** The promise's value, or a rejection as soon as we give up. */
+  race<T>(promise: Promise<T>): Promise<T> {
+    return abortable(promise, this.controller.signal);
+  }
+
+  dispose(): void {
+    clearTimeout(this.timer);
+    this.options.signal?.removeEventListener('abort', this.onAbort);
+    this.zk.off('state', this.onState);
+  }
+}

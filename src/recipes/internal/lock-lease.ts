@@ -1,0 +1,19 @@
+/**
+ * What every lock's `acquire` resolves with: a Lease on one node, or a MultiLock's lease on
+ * several. Enough to guard work (`signal`), fence a resource (`fencingToken`) and let go.
+ */
+export interface LockLease extends AsyncDisposable {
+  /** The lock node this hold rests on (for a MultiLock: its last part's). */
+  readonly path: string;
+  /** Grows from holder to holder of an exclusive lock; see Lease.fencingToken. */
+  readonly fencingToken: bigint;
+  /** Aborts, with a LeaseLostError reason, when the hold can no longer be trusted. */
+  readonly signal: AbortSignal;
+  /** True until `release()` is called or the hold is lost. */
+  readonly held: boolean;
+  /**
+   * Lets go, resolving once the lock nodes are confirmed gone; with `signal` the caller may stop
+   * waiting while the release goes on in the background. Idempotent.
+   */
+  release(options?: { signal?: AbortSignal }): Promise<void>;
+}
