@@ -1,13 +1,17 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
+import { UsageError } from './args.js';
 import { runDemo } from './demo.js';
 import { runDemoWorker } from './demo-worker.js';
+import { runLock } from './lock.js';
 
 const usage = `zkcoord — distributed locks and coordination on Apache ZooKeeper
 
 Usage:
   zkcoord demo [--workers N] [--rounds N]   start a local ZooKeeper and watch N worker processes
                                             take turns on one lock (defaults: 5 workers, 3 rounds)
+  zkcoord lock <path> --connect host:port,... [options] -- <cmd> [args...]
+                                            run a command while holding a lock (see lock --help)
   zkcoord --version
   zkcoord --help
 `;
@@ -47,8 +51,6 @@ function intFlag(flags: Map<string, string>, name: string, fallback: number, max
   return value;
 }
 
-class UsageError extends Error {}
-
 async function main(argv: readonly string[]): Promise<number> {
   const [command, ...rest] = argv;
   switch (command) {
@@ -69,6 +71,10 @@ async function main(argv: readonly string[]): Promise<number> {
         rounds: intFlag(flags, 'rounds', 3, 1000),
       });
     }
+    case 'lock':
+      // The status is final once the lock is released and the client closed; a connect left
+      // running by an interrupt must not hold the process open until it times out.
+      return process.exit(await runLock(rest));
     case 'demo-worker':
       // Internal: one contender process of `zkcoord demo`.
       return runDemoWorker(rest);

@@ -1,0 +1,104 @@
+import { execFile, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+
+const REPO = fileURLToPath(new URL('../..', import.meta.url));
+
+/**
+ * The CLI compiled into a temp directory with the project's own tsc (no type check: that is a
+ * separate step), so CLI tests run what users get from dist/ without depending on a prior build.
+ */
+export interface BuiltCli {
+  /** The compiled `cli/main.js`. */
+  readonly main: string;
+  remove(): Promise<void>;
+}
+
+export async function buildCli(): Promise<BuiltCli> {
+  const outDir = await mkdtemp(join(tmpdir(), 'zkcoord-cli-build-'));
+  const tsc = join(createRequire(import.meta.url).resolve('typescript/package.json'), '../bin/tsc');
+  await promisify(execFile)(
+    process.execPath,
+    [
+      tsc,
+      join(REPO, 'src/cli/main.ts'),
+      ...['--ignoreConfig', '--noCheck', '--skipLibCheck', '--types', 'node'],
+      ...['--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2022'],
+      ...['--rootDir', join(REPO, 'src'), '--outDir', outDir],
+    ],
+    { cwd: REPO },
+  );
+  await writeFile(join(outDir, 'package.json'), '{"type":"module"}\n');
+  return {
+    main: join(outDir, 'cli/main.js'),
+    remove: () => rm(outDir, { recursive: true, force: true }),
+  };
+}
+
+export interface CliExit {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** One running `zkcoord` process, its output collected as it comes. */
+export class CliRun {
+  readonly process: ChildProcess;
+  readonly exited: Promise<CliExit>;
+  stdout = '';
+  stderr = '';
+
+  constructor(main: string, args: readonly string[], env: NodeJS.ProcessEnv = {}) {
+    // ZKCOORD_CONNECT from the environment running the tests must not leak into a test's run.
+    const inherited = { ...process.env };
+    delete inherited.ZKCOORD_CONNECT;
+    this.process = spawn(process.execPath, [main, ...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...inherited, ...env },
+    });
+    this.process.stdout?.on('data', (chunk: Buffer) => (this.stdout += chunk.toString()));
+    this.process.stderr?.on('data', (chunk: Buffer) => (this.stderr += chunk.toString()));
+    this.exited = new Promise((resolve) => {
+      // 'close', not 'exit': by then every byte of output has been read.
+      this.process.once('close', (code, signal) => {
+        resolve({ code, signal, stdout: this.stdout, stderr: this.stderr });
+      });
+    });
+  }
+
+  /** Waits (bounded) until `text` shows up on stdout or stderr; fails with what did. */
+  async waitFor(text: string, timeoutMs = 15_000): Promise<void> {
+    const deadline = performance.now() + timeoutMs;
+    while (!this.stdout.includes(text) && !this.stderr.includes(text)) {
+      if (this.process.exitCode !== null || this.process.signalCode !== null) {
+        throw new Error(`zkcoord exited before printing ${text}: ${this.stdout}${this.stderr}`);
+      }
+      if (performance.now() > deadline) {
+        throw new Error(`no ${text} within ${timeoutMs} ms: ${this.stdout}${this.stderr}`);
+      }
+      await sleep(20);
+    }
+  }
+}
+
+/** `sh -c script` as a command line, `$0` set to `sh` so positional arguments start at `$1`. */
+export function sh(script: string, ...args: string[]): string[] {
+  return ['sh', '-c', script, 'sh', ...args];
+}
+
+/** True while a process with this pid exists. */
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
