@@ -75,8 +75,9 @@ class LockRun {
     });
     const zk = await raceSignal(connecting, this.signals.signal);
     if (zk === undefined) {
-      // Interrupted while connecting: a session that opens anyway is closed, not left to expire.
-      void connecting.then((late) => late.close()).catch(() => undefined);
+      // Interrupted while connecting. The process exits right after (main.ts), and a session that
+      // opens meanwhile goes with its connection; nothing of it is held yet.
+      connecting.catch(() => undefined);
       return this.signals.status ?? Exit.software;
     }
     try {
@@ -100,7 +101,7 @@ class LockRun {
     if (noWait) {
       const lease = await lock.tryAcquire();
       if (lease !== undefined) return lease;
-      say(`not acquired: ${path} is held by someone else (--no-wait)`);
+      say(`not acquired: ${path} is not free (--no-wait)`);
       return Exit.notAcquired;
     }
     this.verbose(`waiting for ${path}`);
