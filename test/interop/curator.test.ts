@@ -1,164 +1,154 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { NoNodeError, ZooKeeper } from '../../src/index.js';
-import { Mutex } from '../../src/recipes/index.js';
-import { ZooKeeperServer } from '../../src/testing/index.js';
-import { contend, expectExclusive, expectWithin } from './holds.js';
-import type { Hold } from './holds.js';
-import { findCurator, Peers, required, skipWithoutPeers } from './peers.js';
+import { Mutex, ReadWriteLock } from '../../src/recipes/index.js';
+import { contend, expectExclusive, expectReadWrite } from './holds.js';
+import { InteropEnv, libraryChanges, runTogether, timed, waitFor } from './env.js';
+import { findCurator, required, skipWithoutPeers } from './peers.js';
 
 /**
- * zkcoord and a real Curator 5 (Debian's libcurator-recipes-java, CuratorLocker.java compiled
- * here) contending on one lock path. zkcoord's side runs in this process, one ZooKeeper session
- * per contender: to the server and to Curator each session is a separate contender.
+ * zkcoord and real Curator 5 processes (Debian's libcurator-recipes-java; CuratorLocker.java is
+ * compiled here) contending on one lock path, with the check of docs/interop.md: unconditional
+ * increments under the lock lose nothing, holds never overlap, holders follow the queue.
  */
 const curator = await findCurator();
-const ITERATIONS = 15;
+const ITERATIONS = 25;
+/** Readers hold longer than writers, so that they meet other readers and really share. */
+const READ_HOLD_MS = 15;
 
 describe.skipIf(skipWithoutPeers([curator], 'Curator interop'))('zkcoord and Curator', () => {
-  let server: ZooKeeperServer | undefined;
-  let peers: Peers | undefined;
-  let admin: ZooKeeper;
-  const clients: ZooKeeper[] = [];
-  let paths = 0;
+  let env: InteropEnv;
+  // Unset when beforeAll failed: then there is nothing to stop.
+  let started: InteropEnv | undefined;
 
   beforeAll(async () => {
-    const install = required(curator);
-    // fsync off: each hold writes, and the check is about order, not durability.
-    [server, peers] = await Promise.all([
-      ZooKeeperServer.start({ config: { forceSync: 'no' } }),
-      Peers.prepare({ curator: install }),
-    ]);
-    admin = await client();
+    env = started = await InteropEnv.start({ curator: required(curator) });
   });
 
   afterAll(async () => {
-    await Promise.all(clients.map((zk) => zk.close()));
-    await peers?.dispose();
-    await server?.stop();
+    await started?.stop();
   });
 
-  async function client(): Promise<ZooKeeper> {
-    const zk = await ZooKeeper.connect(server!.connectString, { sessionTimeout: 10_000 });
-    clients.push(zk);
-    return zk;
-  }
-
-  /** A fresh lock path and its counter, set to 0. */
-  async function fresh(name: string): Promise<{ lockPath: string; counterPath: string }> {
-    const base = `/${name}-${++paths}`;
-    await admin.create(base);
-    await admin.create(`${base}/counter`, '0');
-    return { lockPath: `${base}/lock`, counterPath: `${base}/counter` };
-  }
-
-  async function counter(path: string): Promise<number> {
-    return Number((await admin.getData(path)).data.toString());
-  }
-
   it('InterProcessMutex: 2 Curator processes and 2 zkcoord sessions exclude each other, in queue order', async () => {
-    const { lockPath, counterPath } = await fresh('mutex');
-    const connect = server!.connectString;
+    const args = await env.fresh('mutex');
     const javas = [0, 1].map(() =>
-      peers!.curatorLocker({
-        connect,
-        lockPath,
-        mode: 'mutex',
-        iterations: ITERATIONS,
-        counterPath,
-      }),
+      env.peers.curatorLocker({ ...args, mode: 'mutex', iterations: ITERATIONS }),
     );
-    const zks = await Promise.all([client(), client()]);
-    await Promise.all(javas.map((peer) => peer.ready()));
-    const began = process.hrtime.bigint();
-    for (const peer of javas) peer.go();
-    const ours = zks.map((zk, i) => {
-      const mutex = new Mutex(zk, lockPath, { id: `zkcoord-${i}` });
+    const zks = await Promise.all([env.client(), env.client()]);
+    const ours = zks.map((zk, i) => () => {
+      const mutex = new Mutex(zk, args.lockPath, { id: `zkcoord-${i}` });
+      const acquire = () => mutex.acquire();
       return contend(
-        { zk, who: `zkcoord-${i}`, write: true, acquire: () => mutex.acquire() },
+        { zk, who: `zkcoord-${i}`, write: true, acquire },
         ITERATIONS,
-        counterPath,
+        args.counterPath,
       );
     });
-    const theirs = await Promise.all(javas.map((peer) => peer.finished()));
-    const holds = [...(await Promise.all(ours)).flat(), ...theirs.flat()];
-    const took = Number(process.hrtime.bigint() - began) / 1e6;
+    const { holds, theirs, tookMs } = await runTogether(javas, ours);
 
-    javas.forEach((peer, i) => {
-      expectWithin(theirs[i]!, peer.spawnedAt, peer.exitedAt);
-    });
     expect(holds).toHaveLength(4 * ITERATIONS);
-    expectExclusive(holds, await counter(counterPath));
-    // The contenders really took turns: the lock changed hands between libraries many times.
+    expectExclusive(holds, await env.counter(args.counterPath));
+    // The contenders really took turns: the lock changed hands between libraries again and again.
     const crossings = libraryChanges(holds);
     expect(crossings).toBeGreaterThan(ITERATIONS);
-    // Curator's nodes have our layout: zkcoord sees them as ordinary contenders.
-    expect(theirs.flat().every((hold) => /^_c_[0-9a-f-]{36}-lock-\d{10}$/.test(hold.node))).toBe(
-      true,
-    );
-    expect(await children(admin, lockPath)).toEqual([]);
+    // Curator's nodes have zkcoord's layout, so each library reads the other's sequence numbers.
+    const curatorNodes = theirs.flat().map((hold) => hold.node);
+    expect(curatorNodes.every((node) => /^_c_[0-9a-f-]{36}-lock-\d{10}$/.test(node))).toBe(true);
+    expect(await env.children(args.lockPath)).toEqual([]);
     console.info(
-      `Curator mutex: ${holds.length} holds, ${crossings} hand-offs between libraries, ${took.toFixed(0)} ms`,
+      `Curator mutex: ${holds.length} holds, ${crossings} hand-offs between libraries, ${tookMs.toFixed(0)} ms`,
     );
   });
 
   it('InterProcessMutex: a Curator waiter queued before a zkcoord waiter gets the lock first, and after it when it queues again', async () => {
-    const { lockPath, counterPath } = await fresh('order');
-    const [a, b] = await Promise.all([client(), client()]);
-    const mutexA = new Mutex(a, lockPath, { id: 'zkcoord-a' });
-    const first = await mutexA.acquire();
-    const java = peers!.curatorLocker({
-      connect: server!.connectString,
-      lockPath,
-      mode: 'mutex',
-      iterations: 2,
-      counterPath,
-    });
+    const args = await env.fresh('order');
+    const [a, b] = await Promise.all([env.client(), env.client()]);
+    const mutexA = new Mutex(a, args.lockPath, { id: 'zkcoord-a' });
+    const mutexB = new Mutex(b, args.lockPath, { id: 'zkcoord-b' });
+    const java = env.peers.curatorLocker({ ...args, mode: 'mutex', iterations: 2 });
     await java.ready();
+    const first = await mutexA.acquire();
     java.go();
     await waitFor(async () => (await mutexA.participants()).length === 2);
-    const mutexB = new Mutex(b, lockPath, { id: 'zkcoord-b' });
-    let bAcquiredAt: bigint | undefined;
-    const second = mutexB.acquire().then((lease) => {
-      bAcquiredAt = process.hrtime.bigint();
-      return lease;
-    });
+    const second = timed(mutexB.acquire());
     await waitFor(async () => (await mutexA.participants()).length === 3);
     const queue = (await mutexA.participants()).map((entry) => entry.path);
 
     await first.release();
-    const lease = await second;
-    // Hold long enough that Curator's second request is queued behind us, not just fast.
+    const { lease, at: bAt } = await second;
+    // Curator, done with its first hold, queues again: now behind us.
     await waitFor(async () => (await mutexB.participants()).length === 2);
     await lease.release();
     const [h1, h2] = (await java.finished()).sort((x, y) => (x.start < y.start ? -1 : 1));
 
     // zkcoord saw the queue as A, Curator, B: Curator's node sorted among ours by its sequence.
-    expect(queue).toEqual([first.path, `${lockPath}/${h1!.node}`, lease.path]);
-    expect(h1!.end).toBeLessThan(bAcquiredAt!);
-    expect(bAcquiredAt!).toBeLessThan(h2!.start);
+    expect(queue).toEqual([first.path, `${args.lockPath}/${h1!.node}`, lease.path]);
+    expect(h1!.end).toBeLessThan(bAt);
+    expect(bAt).toBeLessThan(h2!.start);
+  });
+
+  it('InterProcessReadWriteLock: writers of both exclude everyone, readers only writers, in queue order', async () => {
+    const args = await env.fresh('rw');
+    const iterations = 15;
+    const javas = [
+      env.peers.curatorLocker({ ...args, mode: 'write', iterations }),
+      env.peers.curatorLocker({ ...args, mode: 'read', iterations, holdMs: READ_HOLD_MS }),
+    ];
+    const zks = await Promise.all([env.client(), env.client(), env.client()]);
+    const ours = zks.map((zk, i) => () => {
+      const rw = new ReadWriteLock(zk, args.lockPath, { id: `zkcoord-${i}` });
+      const write = i === 0;
+      const lock = write ? rw.writeLock : rw.readLock;
+      const contender = {
+        zk,
+        who: `zkcoord-${write ? 'writer' : 'reader'}-${i}`,
+        write,
+        acquire: () => lock.acquire(),
+        ...(write ? {} : { holdMs: READ_HOLD_MS }),
+      };
+      return contend(contender, iterations, args.counterPath);
+    });
+    const { holds, theirs, tookMs } = await runTogether(javas, ours);
+
+    expect(holds).toHaveLength(5 * iterations);
+    const shared = expectReadWrite(holds, await env.counter(args.counterPath));
+    // Readers did share: a read/write lock that behaved as a mutex would pass the rest.
+    expect(shared).toBeGreaterThan(0);
+    const curatorNodes = theirs.flat().map((hold) => hold.node);
+    const layout = /^_c_[0-9a-f-]{36}-__(READ|WRIT)__\d{10}$/;
+    expect(curatorNodes.every((node) => layout.test(node))).toBe(true);
+    console.info(
+      `Curator read/write lock: ${holds.length} holds, ${shared} pairs of readers together, ${tookMs.toFixed(0)} ms`,
+    );
+  });
+
+  it('InterProcessReadWriteLock: a Curator reader shares a zkcoord read hold; a queued Curator writer holds back later zkcoord readers', async () => {
+    const args = await env.fresh('rw-order');
+    const reader = env.peers.curatorLocker({ ...args, mode: 'read', iterations: 1, holdMs: 0 });
+    const writer = env.peers.curatorLocker({ ...args, mode: 'write', iterations: 1 });
+    const [a, b] = await Promise.all([env.client(), env.client()]);
+    await Promise.all([reader.ready(), writer.ready()]);
+    const lockA = new ReadWriteLock(a, args.lockPath).readLock;
+    const first = await lockA.acquire();
+
+    // Readers share: Curator's reader comes and goes while zkcoord's holds.
+    reader.go();
+    const [read] = await reader.finished();
+    expect(read!.mode).toBe('read');
+
+    // A writer queues behind our reader, and a reader that comes after the writer waits for it.
+    writer.go();
+    await waitFor(async () => (await lockA.participants()).length === 2);
+    const late = timed(new ReadWriteLock(b, args.lockPath).readLock.acquire());
+    await waitFor(async () => (await lockA.participants()).length === 3);
+    const queue = await lockA.participants();
+    expect(queue.map((entry) => entry.holds)).toEqual([true, false, false]);
+
+    const releasedAt = process.hrtime.bigint();
+    await first.release();
+    const [written] = await writer.finished();
+    const { lease, at: lateAt } = await late;
+    await lease.release();
+    expect(queue[1]!.name).toBe(written!.node);
+    expect(written!.start).toBeGreaterThan(releasedAt);
+    expect(lateAt).toBeGreaterThan(written!.end);
   });
 });
-
-/** The lock's nodes left; none once the parent container was reaped (200 ms in the harness). */
-async function children(zk: ZooKeeper, path: string): Promise<string[]> {
-  try {
-    return (await zk.getChildren(path)).children;
-  } catch (error) {
-    if (error instanceof NoNodeError) return [];
-    throw error;
-  }
-}
-
-/** How many times consecutive holders (by start) came from different libraries. */
-function libraryChanges(holds: readonly Hold[]): number {
-  const byStart = [...holds].sort((x, y) => (x.start < y.start ? -1 : 1));
-  return byStart.filter((hold, i) => i > 0 && hold.lib !== byStart[i - 1]!.lib).length;
-}
-
-async function waitFor(condition: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}

@@ -57,11 +57,13 @@ export interface ZkcoordContender {
   /** Acquires (waiting) and resolves with something that has the node path and a release. */
   readonly acquire: () => Promise<{ readonly path: string; release(): Promise<void> }>;
   readonly write: boolean;
+  /** Fixed hold time; default 1-5 ms at random. */
+  readonly holdMs?: number;
 }
 
 /**
  * zkcoord's side of the check, the peers' contract in TypeScript: per iteration acquire, note
- * the start, read the counter, sleep 1-5 ms, write read + 1 unconditionally (a reader reads
+ * the start, read the counter, sleep (1-5 ms), write read + 1 unconditionally (a reader reads
  * again instead), note the end, release.
  */
 export async function contend(
@@ -69,13 +71,13 @@ export async function contend(
   iterations: number,
   counterPath: string,
 ): Promise<Hold[]> {
-  const { zk, who, write } = contender;
+  const { zk, who, write, holdMs } = contender;
   const holds: Hold[] = [];
   for (let i = 0; i < iterations; i++) {
     const lease = await contender.acquire();
     const start = process.hrtime.bigint();
     const read = Number((await zk.getData(counterPath)).data.toString());
-    await sleep(1 + Math.floor(Math.random() * 5));
+    await sleep(holdMs ?? 1 + Math.floor(Math.random() * 5));
     let reread: number | undefined;
     if (write) await zk.setData(counterPath, String(read + 1));
     else reread = Number((await zk.getData(counterPath)).data.toString());
