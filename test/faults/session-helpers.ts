@@ -1,0 +1,125 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { WatchEvent, ZooKeeper, ZooKeeperState } from '../../src/index.js';
+
+// Shared by the session fault tests. Every wait here is bounded: a client that never reaches a
+// state fails the test with what it did see, instead of hanging until vitest's timeout.
+
+/** Why `lost` was reported (the client does not export its own name for this). */
+export type LossCause = 'expired' | 'timeout';
+
+/** One state change as the client reported it, stamped with the monotonic clock. */
+export interface StateRecord {
+  readonly state: ZooKeeperState;
+  readonly previous: ZooKeeperState;
+  readonly sessionId: bigint;
+  readonly cause: LossCause | undefined;
+  /** performance.now() when the listener ran. */
+  readonly at: number;
+}
+
+/**
+ * Every state change of one client from now on. The listener stamps the time synchronously, so
+ * `at` is when the client reported the change, not when a test got round to looking.
+ */
+export class StateLog {
+  readonly records: StateRecord[] = [];
+
+  constructor(zk: ZooKeeper) {
+    zk.on('state', (state, change) => {
+      this.records.push({
+        state,
+        previous: change.previous,
+        sessionId: change.sessionId,
+        cause: change.cause,
+        at: performance.now(),
+      });
+    });
+  }
+
+  get states(): ZooKeeperState[] {
+    return this.records.map((record) => record.state);
+  }
+
+  /** The first record of `state` after index `from`, waiting for it at most `timeoutMs`. */
+  async waitFor(state: ZooKeeperState, timeoutMs = 20_000, from = 0): Promise<StateRecord> {
+    let found: StateRecord | undefined;
+    await until(
+      `state ${state} (seen: ${this.states.join(', ') || 'none'})`,
+      () => {
+        found = this.records.slice(from).find((record) => record.state === state);
+        return found !== undefined;
+      },
+      timeoutMs,
+    );
+    return found!;
+  }
+}
+
+/** Polls `check` every 10 ms until it holds; fails after `timeoutMs`. */
+export async function until(what: string, check: () => boolean, timeoutMs = 20_000): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  while (!check()) {
+    if (performance.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms: ${what}`);
+    await sleep(10);
+  }
+}
+
+/** Polls an async `check` until it holds; fails after `timeoutMs`. */
+export async function untilAsync(
+  what: string,
+  check: () => Promise<boolean>,
+  timeoutMs = 20_000,
+): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  while (!(await check())) {
+    if (performance.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms: ${what}`);
+    await sleep(25);
+  }
+}
+
+/** The error `promise` rejects with; fails if it resolves. */
+export async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
+  try {
+    await promise;
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected the promise to reject, but it resolved');
+}
+
+/** Settles `promise` with a bound, for watch promises that must not hang the test. */
+export async function within<T>(what: string, promise: Promise<T>, timeoutMs = 20_000): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      reject(new Error(`timed out after ${timeoutMs} ms: ${what}`));
+    }, timeoutMs);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** A watch promise with its outcome observable synchronously (to check nothing fired yet). */
+export interface TrackedWatch {
+  readonly promise: Promise<WatchEvent>;
+  readonly events: WatchEvent[];
+  /** performance.now() when it settled, or undefined. */
+  settledAt: number | undefined;
+}
+
+export function track(promise: Promise<WatchEvent>): TrackedWatch {
+  const tracked: TrackedWatch = { promise, events: [], settledAt: undefined };
+  void promise.then((event) => {
+    tracked.events.push(event);
+    tracked.settledAt = performance.now();
+  });
+  return tracked;
+}
+
+/** Sum of one counter over several proxies' `counts()`. */
+export function sum<T>(items: readonly T[], pick: (item: T) => number): number {
+  return items.reduce((total, item) => total + pick(item), 0);
+}
