@@ -1,22 +1,10 @@
 import type { ZooKeeper } from '../../client/index.js';
-import type { LockDriver } from '../internal/lock-queue.js';
-import type { Participant } from '../internal/node-names.js';
+import { mutexDriver } from '../internal/mutex-driver.js';
 import { QueueLock } from '../internal/queue-lock.js';
 import type { LockOptions } from '../internal/queue-lock.js';
 
+export { mutexDriver };
 export type MutexOptions = LockOptions;
-
-/** Curator's InterProcessMutex node name; kazoo's `Lock` uses `__lock__`. */
-const NODE_NAME = 'lock-';
-const KAZOO_NODE_NAME = '__lock__';
-
-/** One holder at a time: wait for the node just ahead, whatever made it. */
-export const mutexDriver: LockDriver = {
-  nodeName: NODE_NAME,
-  markers: [NODE_NAME, KAZOO_NODE_NAME],
-  blocker: (queue: readonly Participant[], ourIndex: number) =>
-    ourIndex === 0 ? undefined : queue[ourIndex - 1]?.name,
-};
 
 /**
  * A fair, herd-free distributed mutex with the node layout of Curator's InterProcessMutex

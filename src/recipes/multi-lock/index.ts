@@ -1,0 +1,3 @@
+export { MultiLock } from './multi-lock.js';
+export type { Lockable } from './multi-lock.js';
+export { MultiLease } from './multi-lease.js';

@@ -1,0 +1,2 @@
+export { Semaphore } from './semaphore.js';
+export type { SemaphoreOptions } from './semaphore.js';
