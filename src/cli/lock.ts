@@ -9,7 +9,7 @@ import {
   ZooKeeper,
 } from '../index.js';
 import { LeaseLostError, LockTimeoutError } from '../recipes/index.js';
-import type { Lease } from '../recipes/index.js';
+import type { LockLease } from '../recipes/index.js';
 import { UsageError } from './args.js';
 import { signalChild, startChild } from './child.js';
 import { lockUsage, parseLockArgs } from './lock-args.js';
@@ -95,7 +95,7 @@ class LockRun {
   }
 
   /** The lease, or the exit status when we did not get one. */
-  private async acquire(zk: ZooKeeper): Promise<Lease | number> {
+  private async acquire(zk: ZooKeeper): Promise<LockLease | number> {
     const { path, noWait, timeoutMs } = this.command;
     const lock = openLock(zk, path, this.command.lock);
     if (noWait) {
@@ -121,7 +121,7 @@ class LockRun {
   }
 
   /** Runs the command under the lease; its status, or 75 if the hold was lost meanwhile. */
-  private async hold(lease: Lease): Promise<number> {
+  private async hold(lease: LockLease): Promise<number> {
     this.verbose(`acquired ${lease.path} (fencing token ${lease.fencingToken})`);
     const child = startChild(this.command.command, this.command.args, {
       ...process.env,
@@ -161,7 +161,7 @@ class LockRun {
    * Releases and waits for it, at most a session timeout: by then a server has dropped the session
    * and its node anyway. Failures are reported but do not change the exit status.
    */
-  private async release(lease: Lease): Promise<void> {
+  private async release(lease: LockLease): Promise<void> {
     try {
       await lease.release({ signal: AbortSignal.timeout(this.command.sessionTimeoutMs) });
       this.verbose(`released ${lease.path}`);

@@ -172,6 +172,46 @@ describe('zkcoord lock', () => {
     expect([...tokens].sort((x, y) => (x < y ? -1 : 1))).toEqual(tokens);
   });
 
+  /** A holder that prints `held` and stays until SIGTERM; resolves once it holds. */
+  async function holdUntilTerm(args: readonly string[]): Promise<CliRun> {
+    const holder = lock([
+      ...args,
+      '--',
+      ...sh('trap "exit 0" TERM; echo held; while :; do sleep 0.05; done'),
+    ]);
+    await holder.waitFor('held');
+    return holder;
+  }
+
+  async function stop(holders: CliRun[]): Promise<(number | null)[]> {
+    for (const holder of holders) holder.process.kill('SIGTERM');
+    return (await Promise.all(holders.map((holder) => holder.exited))).map((end) => end.code);
+  }
+
+  it('--read shares the lock with readers and keeps writers out; --write takes it when free', async () => {
+    const path = uniqueRoot('cli');
+    const connect = ['--connect', connectString()];
+    const reader = await holdUntilTerm([path, ...connect, '--read']);
+    const [otherReader, writer] = await Promise.all([
+      run([path, ...connect, '--read', '--no-wait', '--', 'true']),
+      run([path, ...connect, '--write', '--no-wait', '--', 'true']),
+    ]);
+    expect([otherReader.code, writer.code]).toEqual([0, 76]);
+    expect(await stop([reader])).toEqual([0]);
+    expect(await run([path, ...connect, '--write', '--no-wait', '--', 'true'])).toMatchObject({
+      code: 0,
+      stderr: '',
+    });
+  });
+
+  it('--semaphore N lets N processes hold at once and no more', async () => {
+    const path = uniqueRoot('cli');
+    const args = [path, '--connect', connectString(), '--semaphore', '2', '--no-wait'];
+    const holders = [await holdUntilTerm(args), await holdUntilTerm(args)];
+    expect(await run([...args, '--', 'true'])).toMatchObject({ code: 76, stdout: '' });
+    expect(await stop(holders)).toEqual([0, 0]);
+  });
+
   it('exits 127 with one line when the command cannot be found, and releases the lock', async () => {
     const path = uniqueRoot('cli');
     const result = await run([path, '--connect', connectString(), '--', 'zkcoord-no-such-cmd']);
