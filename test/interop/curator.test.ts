@@ -15,19 +15,24 @@ const ITERATIONS = 25;
 const READ_HOLD_MS = 15;
 
 describe.skipIf(skipWithoutPeers([curator], 'Curator interop'))('zkcoord and Curator', () => {
-  let env: InteropEnv;
-  // Unset when beforeAll failed: then there is nothing to stop.
   let started: InteropEnv | undefined;
 
   beforeAll(async () => {
-    env = started = await InteropEnv.start({ curator: required(curator) });
+    if (curator.ok) started = await InteropEnv.start({ curator: curator.value });
   });
 
   afterAll(async () => {
     await started?.stop();
   });
 
+  /** The file's world; under CI without Curator, each test fails saying what is missing. */
+  function world(): InteropEnv {
+    required(curator);
+    return started!;
+  }
+
   it('InterProcessMutex: 2 Curator processes and 2 zkcoord sessions exclude each other, in queue order', async () => {
+    const env = world();
     const args = await env.fresh('mutex');
     const javas = [0, 1].map(() =>
       env.peers.curatorLocker({ ...args, mode: 'mutex', iterations: ITERATIONS }),
@@ -59,6 +64,7 @@ describe.skipIf(skipWithoutPeers([curator], 'Curator interop'))('zkcoord and Cur
   });
 
   it('InterProcessMutex: a Curator waiter queued before a zkcoord waiter gets the lock first, and after it when it queues again', async () => {
+    const env = world();
     const args = await env.fresh('order');
     const [a, b] = await Promise.all([env.client(), env.client()]);
     const mutexA = new Mutex(a, args.lockPath, { id: 'zkcoord-a' });
@@ -86,6 +92,7 @@ describe.skipIf(skipWithoutPeers([curator], 'Curator interop'))('zkcoord and Cur
   });
 
   it('InterProcessReadWriteLock: writers of both exclude everyone, readers only writers, in queue order', async () => {
+    const env = world();
     const args = await env.fresh('rw');
     const iterations = 15;
     const javas = [
@@ -121,6 +128,7 @@ describe.skipIf(skipWithoutPeers([curator], 'Curator interop'))('zkcoord and Cur
   });
 
   it('InterProcessReadWriteLock: a Curator reader shares a zkcoord read hold; a queued Curator writer holds back later zkcoord readers', async () => {
+    const env = world();
     const args = await env.fresh('rw-order');
     const reader = env.peers.curatorLocker({ ...args, mode: 'read', iterations: 1, holdMs: 0 });
     const writer = env.peers.curatorLocker({ ...args, mode: 'write', iterations: 1 });

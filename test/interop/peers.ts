@@ -83,7 +83,7 @@ export async function findCurator(): Promise<Found<CuratorInstall>> {
 
 export async function findKazoo(): Promise<Found<{ readonly python: string }>> {
   try {
-    await run(DEBIAN_PYTHON, ['-c', 'import kazoo.recipe.lock'], { env: pythonEnv() });
+    await run(DEBIAN_PYTHON, ['-c', 'import kazoo.recipe.lock'], { env: peerEnv() });
     return { ok: true, value: { python: DEBIAN_PYTHON } };
   } catch {
     return {
@@ -94,7 +94,7 @@ export async function findKazoo(): Promise<Found<{ readonly python: string }>> {
 }
 
 /** Whatever points the shell's python elsewhere (pyenv, a venv) must not reach Debian's. */
-function pythonEnv(): NodeJS.ProcessEnv {
+function peerEnv(): NodeJS.ProcessEnv {
   const env = { ...process.env };
   delete env.PYTHONPATH;
   delete env.PYTHONHOME;
@@ -178,7 +178,7 @@ export class Peers {
     const { connect, lockPath, mode, iterations, counterPath, holdMs } = args;
     const argv = [...prefix, connect, lockPath, mode, String(iterations), counterPath, outFile];
     if (holdMs !== undefined) argv.push(String(holdMs));
-    const child = spawn(command, argv, { stdio: ['pipe', 'pipe', 'pipe'], env: pythonEnv() });
+    const child = spawn(command, argv, { stdio: ['pipe', 'pipe', 'pipe'], env: peerEnv() });
     const peer = new Peer(label, child, outFile);
     this.running.add(peer);
     void peer.exited.finally(() => this.running.delete(peer));
