@@ -72,6 +72,19 @@ public final class CuratorLocker {
         }
     }
 
+    static Side side(String mode, CuratorFramework client, String path) {
+        switch (mode) {
+            case "mutex":
+                return new Mutex(client, path);
+            case "write":
+                return new Write(client, path);
+            case "read":
+                return new Read(client, path);
+            default:
+                throw new IllegalArgumentException("mode must be mutex, read or write: " + mode);
+        }
+    }
+
     public static void main(String[] args) throws Exception {
         if (args.length < 6 || args.length > 7) {
             System.err.println(
@@ -93,20 +106,12 @@ public final class CuratorLocker {
             System.err.println("CuratorLocker: no connection to " + connect);
             System.exit(1);
         }
-        Side lock;
-        switch (mode) {
-            case "mutex":
-                lock = new Mutex(client, lockPath);
-                break;
-            case "write":
-                lock = new Write(client, lockPath);
-                break;
-            case "read":
-                lock = new Read(client, lockPath);
-                break;
-            default:
-                throw new IllegalArgumentException("mode must be mutex, read or write: " + mode);
-        }
+        Side lock = side(mode, client, lockPath);
+        // Load the acquire path's classes before the start line (on a lock of its own), so that
+        // Curator contends from the first moment rather than after zkcoord had the lock to itself.
+        Side warmup = side(mode, client, lockPath + "-warmup");
+        warmup.acquire();
+        warmup.release();
         boolean writes = !mode.equals("read");
         String who = "curator-" + ProcessHandle.current().pid();
 
