@@ -178,8 +178,9 @@ export class Peers {
     const { connect, lockPath, mode, iterations, counterPath, holdMs } = args;
     const argv = [...prefix, connect, lockPath, mode, String(iterations), counterPath, outFile];
     if (holdMs !== undefined) argv.push(String(holdMs));
+    const spawnedAt = process.hrtime.bigint();
     const child = spawn(command, argv, { stdio: ['pipe', 'pipe', 'pipe'], env: peerEnv() });
-    const peer = new Peer(label, child, outFile);
+    const peer = new Peer(label, child, outFile, spawnedAt);
     this.running.add(peer);
     void peer.exited.finally(() => this.running.delete(peer));
     return peer;
@@ -207,9 +208,7 @@ const PEER_WAIT_MS = 60_000;
 
 /** One peer process: waits on its stdout lines, its exit, and its recorded holds. */
 export class Peer {
-  /** CLOCK_MONOTONIC (ns) just before the spawn: every hold it records must come after. */
-  readonly spawnedAt = process.hrtime.bigint();
-  /** CLOCK_MONOTONIC (ns) once it exited. */
+  /** CLOCK_MONOTONIC (ns) once it exited and its output was read: every hold came before. */
   exitedAt: bigint | undefined;
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   private readonly lines: string[] = [];
@@ -220,6 +219,8 @@ export class Peer {
     readonly label: string,
     private readonly child: ChildProcessWithoutNullStreams,
     private readonly outFile: string,
+    /** CLOCK_MONOTONIC (ns) just before the spawn: every hold it records must come after. */
+    readonly spawnedAt: bigint,
   ) {
     createInterface({ input: child.stdout }).on('line', (line) => {
       this.lines.push(line);
@@ -231,7 +232,8 @@ export class Peer {
     // A peer that dies early must not kill the test run with an EPIPE on its stdin.
     child.stdin.on('error', () => undefined);
     this.exited = new Promise((resolve) => {
-      child.on('exit', (code, signal) => {
+      // 'close', not 'exit': by then stdout is drained, so no line arrives after we gave up on it.
+      child.on('close', (code, signal) => {
         this.exitedAt = process.hrtime.bigint();
         resolve({ code, signal });
         for (const wake of this.waiters) wake();
@@ -241,10 +243,6 @@ export class Peer {
         resolve({ code: null, signal: null });
       });
     });
-  }
-
-  get pid(): number | undefined {
-    return this.child.pid;
   }
 
   /** Resolves once the peer has connected and waits at the start barrier. */
