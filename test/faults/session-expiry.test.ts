@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ConnectionLossError, SessionExpiredError, ZooKeeper } from '../../src/index.js';
 import type { ZooKeeperOptions } from '../../src/index.js';
@@ -12,8 +13,12 @@ import { rejectionOf, StateLog, track, within } from './session-helpers.js';
 //
 // The client goes through a FaultProxy so a request can be caught on the wire at the moment of
 // the expiry; expireSession talks to the server directly, around the proxy.
+//
+// The last test is the other way round: the server keeps the session, but answers so late that
+// the client's loss timer fires on a live connection, with requests outstanding.
 
 const SESSION_TIMEOUT = 10_000;
+const CLOSE_SESSION = -11;
 
 let server: ZooKeeperServer;
 let observer: ZooKeeper;
@@ -129,3 +134,80 @@ describe('a session expired by the server while the client is connected', () => 
     expect(await observer.exists(`${root}/queued`)).toBeNull();
   });
 });
+
+describe('a server that answers later than the session timeout', () => {
+  it('loses the session on a live connection: outstanding requests fail, the old session is closed', async () => {
+    // T = 3 s; the proxy's delay grows in small steps (so the 2 s read timeout never fires) until
+    // a round trip (2 x delay) exceeds T: nothing sent in the last T has been answered.
+    const { zk, log } = await open({ sessionTimeout: 3000 });
+    await zk.create('/eph', 'mine', { mode: 'ephemeral' });
+    const oldSession = zk.sessionId;
+    interface Outcome {
+      issuedAt: number;
+      result: 'pending' | 'ok' | Error;
+    }
+    const outcomes: Outcome[] = [];
+    const lostAt = (): number | undefined => log.records.find((r) => r.state === 'lost')?.at;
+    // Until a little after lost, so that some creates are made while the session is lost (and
+    // at most 1000, should lost never come).
+    const stream = (async () => {
+      while (performance.now() < (lostAt() ?? Infinity) + 300 && outcomes.length < 1000) {
+        const outcome: Outcome = { issuedAt: performance.now(), result: 'pending' };
+        outcomes.push(outcome);
+        zk.create('/w-', String(outcomes.length - 1), { mode: 'persistent-sequential' }).then(
+          () => (outcome.result = 'ok'),
+          (error: unknown) => (outcome.result = error as Error),
+        );
+        await sleep(50);
+      }
+    })();
+    for (let delay = 100; delay <= 2000 && zk.state === 'connected'; delay += 100) {
+      proxy.delay(delay);
+      await sleep(200);
+    }
+    const lost = await log.waitFor('lost', SESSION_TIMEOUT);
+    // Healed at once: the old session is still alive on the server (its requests keep arriving),
+    // so the client can resume it just to close it.
+    proxy.pass();
+    const connected = await log.waitFor('connected', SESSION_TIMEOUT);
+    await within('the stream of creates', stream);
+    await within('every create to settle', settledAll(outcomes));
+
+    expect(lost).toMatchObject({ cause: 'timeout', previous: 'connected', sessionId: oldSession });
+    expect(log.states).toEqual(['lost', 'connected']);
+    expect(connected.sessionId).not.toBe(oldSession);
+    // Closed by the client's closeSession before the new session was opened, not at expiry.
+    expect(proxy.counts().clientToServer.byOpcode[CLOSE_SESSION]).toBe(1);
+    expect(await observer.exists(`${root}/eph`)).toBeNull();
+
+    const before = outcomes.filter((o) => o.issuedAt < lost.at);
+    const after = outcomes.filter((o) => o.issuedAt >= lost.at);
+    const outstanding = before.filter((o) => o.result !== 'ok');
+    expect(outstanding.length).toBeGreaterThan(0);
+    for (const o of outstanding) expect(o.result).toBeInstanceOf(SessionExpiredError);
+    // Made after lost: sent on the new session.
+    expect(after.length).toBeGreaterThan(0);
+    for (const o of after) expect(o.result).toBe('ok');
+
+    const { children } = await observer.getChildren(root);
+    const ids = await Promise.all(
+      children.map(async (c) => Number((await observer.getData(`${root}/${c}`)).data.toString())),
+    );
+    // Outstanding writes may have been applied (outcome unknown), but none twice.
+    expect(new Set(ids).size).toBe(ids.length);
+    outcomes.forEach((o, id) => {
+      if (o.result === 'ok') expect(ids).toContain(id);
+    });
+    const applied = outstanding.filter((o) => ids.includes(outcomes.indexOf(o))).length;
+    const lastAcked = Math.max(...before.filter((o) => o.result === 'ok').map((o) => o.issuedAt));
+    console.info(
+      `[session figures] lagging server, T=${zk.sessionTimeout}: last answered request sent -> ` +
+        `lost ${Math.round(lost.at - lastAcked)} ms; ${outstanding.length} outstanding creates ` +
+        `failed with SessionExpiredError, ${applied} of them applied`,
+    );
+  });
+});
+
+async function settledAll(outcomes: readonly { result: unknown }[]): Promise<void> {
+  while (outcomes.some((o) => o.result === 'pending')) await sleep(20);
+}
