@@ -15,6 +15,7 @@ import { StateLog, sum, track, within } from './session-helpers.js';
 // quorum) so the next test starts from three serving members again.
 
 const SET_WATCHES = 101;
+const CLOSE_SESSION = -11;
 /** Long enough for a killed member's restart (and an election) to fit in one session. */
 const SESSION_TIMEOUT = 10_000;
 
@@ -92,6 +93,7 @@ describe('kill -9 of the server the client is connected to', () => {
     const via = await proxyEveryMember();
     const { zk, log } = await open(via.map((p) => p.connectString).join(','));
     await zk.create(`${root}/eph`, 'mine', { mode: 'ephemeral' });
+    await zk.setData(`${root}/eph`, 'written just before the kill');
     const sessionId = zk.sessionId;
     const victim = memberBehind(zk, via);
     const role = await victim.mode();
@@ -103,8 +105,11 @@ describe('kill -9 of the server the client is connected to', () => {
     expect(log.states).toEqual(['suspended', 'reconnected']);
     expect(reconnected.sessionId).toBe(sessionId);
     expect(memberBehind(zk, via)).not.toBe(victim);
-    const stat = await zk.exists(`${root}/eph`);
-    expect(stat?.ephemeralOwner).toBe(sessionId);
+    // Read without sync: the member that took the session back is not behind the client's
+    // newest zxid (it would have refused the connection), so the client's own write is there.
+    const { data, stat } = await zk.getData(`${root}/eph`);
+    expect(data.toString()).toBe('written just before the kill');
+    expect(stat.ephemeralOwner).toBe(sessionId);
     figure(
       `kill -9 of the connected member (${role}) -> reconnected ` +
         `${Math.round(reconnected.at - killedAt)} ms (T=${zk.sessionTimeout})`,
@@ -197,6 +202,36 @@ describe('quorum lost and regained', () => {
         `members restarted after ${Math.round(restartedAt - killedAt)} ms, ` +
         `kill -> reconnected ${Math.round(reconnected.at - killedAt)} ms (T=${zk.sessionTimeout})`,
     );
+  });
+});
+
+describe('quorum lost for longer than the session', () => {
+  it('reports lost (timeout); the old session, revived by the election, is closed by the client', async () => {
+    const via = await proxyEveryMember();
+    // A short session (6 s): the quorum stays down past it, and comes back (two restarts, ~1-2 s)
+    // while the client still tries, for one session timeout after lost, to close the old one.
+    const { zk, log } = await open(via.map((p) => p.connectString).join(','), {
+      sessionTimeout: 6000,
+    });
+    await zk.create(`${root}/eph`, 'mine', { mode: 'ephemeral' });
+    const oldSession = zk.sessionId;
+    const home = memberBehind(zk, via);
+    const others = ensemble.members.filter((m) => m !== home);
+
+    await Promise.all(others.map((m) => m.kill()));
+    const lost = await log.waitFor('lost', 2 * zk.sessionTimeout);
+    expect(lost).toMatchObject({ cause: 'timeout', sessionId: oldSession, previous: 'suspended' });
+    // A new leader restores every session it finds in its log with a fresh timeout: without the
+    // client's close, the ephemeral would outlive the client's `lost` by a whole session.
+    await Promise.all(others.map((m) => m.restart()));
+    const connected = await log.waitFor('connected', 2 * SESSION_TIMEOUT);
+
+    expect(log.states).toEqual(['suspended', 'lost', 'connected']);
+    expect(connected.sessionId).not.toBe(oldSession);
+    expect(sum(counts(via), (c) => c.clientToServer.byOpcode[CLOSE_SESSION] ?? 0)).toBe(1);
+    // The close was answered before the new session was opened: the ephemeral is gone already.
+    await zk.sync(root);
+    expect(await zk.exists(`${root}/eph`)).toBeNull();
   });
 });
 

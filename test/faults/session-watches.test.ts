@@ -111,7 +111,7 @@ describe('a chroot across a reconnect', () => {
     const root = `/chroot-${randomBytes(5).toString('hex')}`;
     await admin.create(root);
     const { zk, log } = await open(`${proxy.connectString}${root}`);
-    for (const path of ['/d', '/gone', '/parent', '/d2', '/gone2', '/parent2']) {
+    for (const path of ['/d', '/gone', '/gone-kids', '/parent', '/d2', '/gone2', '/parent2']) {
       await zk.create(path, 'v0');
     }
     // Changed while the client is cut off: reported through the re-registered watches.
@@ -120,6 +120,7 @@ describe('a chroot across a reconnect', () => {
       created: track((await zk.exists('/born', { watch: true })).watch),
       children: track((await zk.getChildren('/parent', { watch: true })).watch),
       deleted: track((await zk.exists('/gone', { watch: true })).watch),
+      childOfDeleted: track((await zk.getChildren('/gone-kids', { watch: true })).watch),
       top: track((await zk.getChildren('/', { watch: true })).watch),
     };
     // Changed after the reconnect: reported as the changes happen.
@@ -135,6 +136,7 @@ describe('a chroot across a reconnect', () => {
     await admin.create(`${root}/born`);
     await admin.create(`${root}/parent/c`);
     await admin.delete(`${root}/gone`);
+    await admin.delete(`${root}/gone-kids`);
     // Sequential creates made while suspended, sent on the resumed session.
     let queued: Promise<string[]> | undefined;
     zk.on('state', (state) => {
@@ -164,6 +166,10 @@ describe('a chroot across a reconnect', () => {
     expect(await within('deleted', away.deleted.promise)).toEqual({
       type: 'nodeDeleted',
       path: '/gone',
+    });
+    expect(await within('children of deleted', away.childOfDeleted.promise)).toEqual({
+      type: 'nodeDeleted',
+      path: '/gone-kids',
     });
     expect(await within('chroot children', away.top.promise)).toEqual({
       type: 'nodeChildrenChanged',
