@@ -1,0 +1,182 @@
+import { randomBytes } from 'node:crypto';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { NoNodeError, ZooKeeper } from '../../src/index.js';
+import { LockTimeoutError, Mutex } from '../../src/recipes/index.js';
+import type { Lease } from '../../src/recipes/index.js';
+import { FaultProxy, ZooKeeperServer } from '../../src/testing/index.js';
+import { rejectionOf, StateLog, until, untilAsync, within } from './session-helpers.js';
+
+// A lock client whose write went through but whose reply was lost: the FaultProxy lets the
+// request reach the server, drops the reply and closes the connection, so the client sees only a
+// ConnectionLossError for a write that did happen. The client comes back on the same session;
+// the observer, straight on the server, sees what is really there.
+//
+// One host in the connect string: the reconnect pauses 1-2 s (a new round over the hosts), well
+// within the 10 s session, so nothing here loses its session.
+
+const CREATE2 = 15;
+const DELETE = 2;
+const SESSION_TIMEOUT = 10_000;
+const PROTECTED_LOCK_NODE =
+  /^_c_[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}-lock-\d{10}$/;
+
+let server: ZooKeeperServer;
+let observer: ZooKeeper;
+let proxy: FaultProxy;
+let root: string;
+const clients: ZooKeeper[] = [];
+
+/** A client under this test's root, through the proxy or straight to the server. */
+async function open(via: 'proxy' | 'direct'): Promise<{ zk: ZooKeeper; log: StateLog }> {
+  const host = via === 'proxy' ? proxy.connectString : server.connectString;
+  const zk = await ZooKeeper.connect(`${host}${root}`, { sessionTimeout: SESSION_TIMEOUT });
+  clients.push(zk);
+  return { zk, log: new StateLog(zk) };
+}
+
+/** The lock's children as the server has them; none once the empty container is reaped. */
+async function queueOf(lockPath: string): Promise<string[]> {
+  try {
+    return (await observer.getChildren(`${root}${lockPath}`)).children.sort();
+  } catch (error) {
+    if (error instanceof NoNodeError) return [];
+    throw error;
+  }
+}
+
+function nameOf(lease: Lease): string {
+  return lease.path.slice(lease.path.lastIndexOf('/') + 1);
+}
+
+beforeAll(async () => {
+  server = await ZooKeeperServer.start({ logLevel: 'warn' });
+  observer = await ZooKeeper.connect(server.connectString);
+});
+
+afterAll(async () => {
+  await observer.close();
+  await server.stop();
+});
+
+beforeEach(async () => {
+  root = `/replies-${randomBytes(5).toString('hex')}`;
+  await observer.create(root);
+  proxy = await FaultProxy.start({ target: server.connectString });
+});
+
+afterEach(async () => {
+  await Promise.all(clients.splice(0).map((zk) => zk.close()));
+  await proxy.stop();
+});
+
+describe('the create of the lock node applied, its reply lost', () => {
+  it('on a free lock: the acquire adopts the node it made, owned by its session; no orphan', async () => {
+    // The parent exists (an empty container is not reaped until it has had a child), so the one
+    // create2 the lock sends is that of its node, and it is the one whose reply is dropped.
+    await observer.create(`${root}/lock`, undefined, { mode: 'container' });
+    const { zk, log } = await open('proxy');
+    const dropped = proxy.dropReplyTo(CREATE2);
+
+    const lease = await within('the acquire', new Mutex(zk, '/lock').acquire());
+    const reply = await dropped;
+
+    expect(reply.err).toBe(0);
+    // The czxid of the node the lost create made is the zxid of its lost reply: it is that node.
+    expect(lease.fencingToken).toBe(reply.zxid);
+    expect(nameOf(lease)).toMatch(PROTECTED_LOCK_NODE);
+    expect(lease.sessionId).toBe(zk.sessionId);
+    const stat = await observer.exists(`${root}${lease.path}`);
+    expect(stat?.ephemeralOwner).toBe(zk.sessionId);
+    expect(stat?.czxid).toBe(reply.zxid);
+    // Found again by its protected id, not created a second time.
+    expect(proxy.counts().clientToServer.byOpcode[CREATE2]).toBe(1);
+    expect(await queueOf('/lock')).toEqual([nameOf(lease)]);
+    // The drop cost a connection, not the session; the hold began after the reconnect.
+    expect(log.states).toEqual(['suspended', 'reconnected']);
+    expect(lease.held).toBe(true);
+
+    await lease.release();
+    expect(await queueOf('/lock')).toEqual([]);
+  });
+
+  it('behind a holder: the waiter keeps its place, acquires on the release, leaves nothing', async () => {
+    const { zk: holderZk } = await open('direct');
+    const held = await new Mutex(holderZk, '/lock').acquire();
+    const { zk, log } = await open('proxy');
+    const dropped = proxy.dropReplyTo(CREATE2);
+    const positions: number[] = [];
+
+    const waiting = new Mutex(zk, '/lock').acquire({ onPosition: (p) => positions.push(p) });
+    const reply = await dropped;
+    await until('the waiter to queue', () => positions.length > 0);
+
+    expect(reply.err).toBe(0);
+    expect(positions).toEqual([1]);
+    const queue = await queueOf('/lock');
+    expect(queue).toHaveLength(2);
+    expect(queue).toContain(nameOf(held));
+    expect(log.states).toEqual(['suspended', 'reconnected']);
+
+    await held.release();
+    const lease = await within('the waiter to acquire', waiting);
+    expect(lease.fencingToken).toBe(reply.zxid);
+    expect(lease.fencingToken).toBeGreaterThan(held.fencingToken);
+    expect(nameOf(lease)).toMatch(PROTECTED_LOCK_NODE);
+    expect((await observer.exists(`${root}${lease.path}`))?.ephemeralOwner).toBe(zk.sessionId);
+    expect(proxy.counts().clientToServer.byOpcode[CREATE2]).toBe(1);
+    expect(positions).toEqual([1, 0]);
+    expect(await queueOf('/lock')).toEqual([nameOf(lease)]);
+
+    await lease.release();
+    expect(await queueOf('/lock')).toEqual([]);
+  });
+  it('by a waiter that times out meanwhile: the node found later is deleted, not left queued', async () => {
+    const { zk: holderZk } = await open('direct');
+    const held = await new Mutex(holderZk, '/lock').acquire();
+    const { zk, log } = await open('proxy');
+    const dropped = proxy.dropReplyTo(CREATE2);
+
+    // Gives up while the client is still reconnecting (1-2 s), before it could know its node.
+    const timedOut = rejectionOf(new Mutex(zk, '/lock').acquire({ timeout: 300 }));
+    const reply = await dropped;
+    expect(reply.err).toBe(0);
+    expect(await queueOf('/lock')).toHaveLength(2);
+    expect(await timedOut).toBeInstanceOf(LockTimeoutError);
+
+    // Once back, the client finds the node by its protected id and deletes it.
+    await untilAsync('the abandoned node to go', async () => (await queueOf('/lock')).length === 1);
+    expect(await queueOf('/lock')).toEqual([nameOf(held)]);
+    expect(log.states).toEqual(['suspended', 'reconnected']);
+    expect(held.held).toBe(true);
+    await held.release();
+    expect(await queueOf('/lock')).toEqual([]);
+  });
+});
+
+describe('the delete of a released lock node applied, its reply lost', () => {
+  it('release() resolves once the node is gone; the next waiter acquires', async () => {
+    const { zk, log } = await open('proxy');
+    const lease = await new Mutex(zk, '/lock').acquire();
+    const { zk: waiterZk } = await open('direct');
+    const positions: number[] = [];
+    const waiting = new Mutex(waiterZk, '/lock').acquire({
+      onPosition: (p) => positions.push(p),
+    });
+    await until('the waiter to queue', () => positions.length > 0);
+    const dropped = proxy.dropReplyTo(DELETE);
+
+    await within('the release', lease.release());
+    const reply = await dropped;
+
+    expect(reply.err).toBe(0);
+    expect(await observer.exists(`${root}${lease.path}`)).toBeNull();
+    expect(lease.held).toBe(false);
+    const next = await within('the waiter to acquire', waiting);
+    expect(next.fencingToken).toBeGreaterThan(lease.fencingToken);
+    expect(await queueOf('/lock')).toEqual([nameOf(next)]);
+    // The retried delete went out on the same session after the reconnect.
+    expect(log.states).toEqual(['suspended', 'reconnected']);
+    await next.release();
+    expect(await queueOf('/lock')).toEqual([]);
+  });
+});
