@@ -9,7 +9,14 @@ import {
 } from '../../src/index.js';
 import type { ZooKeeperOptions } from '../../src/index.js';
 import { FaultProxy, ZooKeeperServer } from '../../src/testing/index.js';
-import { rejectionOf, StateLog, track, untilAsync, within } from './session-helpers.js';
+import {
+  iterateStates,
+  rejectionOf,
+  StateLog,
+  track,
+  untilAsync,
+  within,
+} from './session-helpers.js';
 
 // Partitions between one client and a standalone server, made with a FaultProxy in front of the
 // server: the client goes through the proxy, an observer talks to the server directly and so sees
@@ -48,6 +55,14 @@ async function cutAfterFreshAnswer(zk: ZooKeeper): Promise<{ sentAt: number; ans
   const answeredAt = performance.now();
   proxy.blackhole();
   return { sentAt, answeredAt };
+}
+
+/** What a `states()` change and a StateLog record both carry. */
+interface StateFields {
+  readonly state: string;
+  readonly previous: string;
+  readonly sessionId: bigint;
+  readonly cause?: string | undefined;
 }
 
 function figure(text: string): void {
@@ -113,6 +128,7 @@ describe('a black-hole longer than the session timeout', () => {
     const timeout = zk.sessionTimeout;
     expect(timeout).toBe(4000);
     const deleted = track((await observer.exists(`${root}/eph`, { watch: true })).watch);
+    const iterated = iterateStates(zk, 'connected');
 
     const { sentAt, answeredAt } = await cutAfterFreshAnswer(zk);
     // Written into the black-hole: on the wire when the client gives the connection up.
@@ -147,6 +163,9 @@ describe('a black-hole longer than the session timeout', () => {
     expect(await observer.exists(`${root}/queued`)).toBeNull();
     expect(await observer.exists(`${root}/in-flight`)).toBeNull();
     expect(log.states).toEqual(['suspended', 'lost', 'connected']);
+    // The async iterator tells the same story as the listener.
+    const fields = (c: StateFields): unknown[] => [c.state, c.previous, c.sessionId, c.cause];
+    expect((await within('states()', iterated)).map(fields)).toEqual(log.records.map(fields));
     figure(
       `T=${timeout}: last contact -> suspended ${Math.round(suspended.at - answeredAt)} ms ` +
         `(read timeout ${Math.round((timeout * 2) / 3)}); last answered request sent -> lost ` +

@@ -55,6 +55,23 @@ export class StateLog {
   }
 }
 
+/** One change as `zk.states()` yields it (the client does not export the type by name). */
+export type StateChange =
+  ReturnType<ZooKeeper['states']> extends AsyncIterableIterator<infer C> ? C : never;
+
+/**
+ * The changes `zk.states()` yields, up to and including the first `last`. Subscribes at once (the
+ * iterator buffers from its creation), so call it before causing the changes.
+ */
+export async function iterateStates(zk: ZooKeeper, last: ZooKeeperState): Promise<StateChange[]> {
+  const seen: StateChange[] = [];
+  for await (const change of zk.states()) {
+    seen.push(change);
+    if (change.state === last) break;
+  }
+  return seen;
+}
+
 /** Polls `check` every 10 ms until it holds; fails after `timeoutMs`. */
 export async function until(what: string, check: () => boolean, timeoutMs = 20_000): Promise<void> {
   const deadline = performance.now() + timeoutMs;
