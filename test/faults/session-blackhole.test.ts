@@ -71,15 +71,15 @@ function figure(text: string): void {
 
 beforeAll(async () => {
   server = await ZooKeeperServer.start();
-  observer = await ZooKeeper.connect(server.connectString);
 });
 
 afterAll(async () => {
-  await observer.close();
   await server.stop();
 });
 
 beforeEach(async () => {
+  observer = await ZooKeeper.connect(server.connectString);
+  clients.push(observer);
   root = `/blackhole-${randomBytes(5).toString('hex')}`;
   await observer.create(root);
   proxy = await FaultProxy.start({ target: server.connectString });

@@ -37,15 +37,15 @@ async function open(options: ZooKeeperOptions = {}): Promise<{ zk: ZooKeeper; lo
 
 beforeAll(async () => {
   server = await ZooKeeperServer.start();
-  observer = await ZooKeeper.connect(server.connectString);
 });
 
 afterAll(async () => {
-  await observer.close();
   await server.stop();
 });
 
 beforeEach(async () => {
+  observer = await ZooKeeper.connect(server.connectString);
+  clients.push(observer);
   root = `/expiry-${randomBytes(5).toString('hex')}`;
   await observer.create(root);
   proxy = await FaultProxy.start({ target: server.connectString });

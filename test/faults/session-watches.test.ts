@@ -42,15 +42,15 @@ async function inBatches<T>(count: number, op: (i: number) => Promise<T>): Promi
 beforeAll(async () => {
   // 20 000 writes: fsync on each would dominate the file's run time and prove nothing here.
   server = await ZooKeeperServer.start({ config: { forceSync: 'no' } });
-  admin = await ZooKeeper.connect(server.connectString);
 });
 
 afterAll(async () => {
-  await admin.close();
   await server.stop();
 });
 
 beforeEach(async () => {
+  admin = await ZooKeeper.connect(server.connectString);
+  clients.push(admin);
   proxy = await FaultProxy.start({ target: server.connectString });
 });
 
