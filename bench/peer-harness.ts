@@ -19,13 +19,19 @@ import { connect, deleteTree, packageVersion } from './zk-helpers.js';
  * (`l2-N`) and the client operation workloads still to come (w1–w4) are one entry each.
  */
 interface Workload {
+  /** How usage names it. */
+  readonly name: string;
   readonly pattern: RegExp;
   readonly run: (ctx: BenchContext, r: Result, groups: readonly string[]) => Promise<void>;
 }
 
 const WORKLOADS: readonly Workload[] = [
-  { pattern: /^l1$/, run: (ctx, r) => l1(ctx, r) },
-  { pattern: /^l2-([1-9]\d*)$/, run: (ctx, r, [n]) => l2(ctx, Number.parseInt(n!, 10), r) },
+  { name: 'l1', pattern: /^l1$/, run: (ctx, r) => l1(ctx, r) },
+  {
+    name: 'l2-N',
+    pattern: /^l2-([1-9]\d*)$/,
+    run: (ctx, r, [n]) => l2(ctx, Number.parseInt(n!, 10), r),
+  },
 ];
 
 function findWorkload(name: string): { workload: Workload; groups: string[] } | undefined {
@@ -40,8 +46,8 @@ async function main(): Promise<number> {
   const args = process.argv.slice(2);
   const found = args.length >= 2 ? findWorkload(args[args.length - 1]!) : undefined;
   if (args.length < 2 || found === undefined) {
-    const names = WORKLOADS.map((w) => w.pattern.source).join(' ');
-    process.stderr.write(`usage: peer-harness CONNECT WORKLOAD   (WORKLOAD matching: ${names})\n`);
+    const names = WORKLOADS.map((w) => w.name).join(' | ');
+    process.stderr.write(`usage: peer-harness CONNECT WORKLOAD   (WORKLOAD: ${names})\n`);
     return 2;
   }
   const connectString = args[args.length - 2]!;
