@@ -28,8 +28,8 @@ export interface ConnectorOptions {
 export interface AttemptPlan {
   /** Monotonic ms after which no new attempt starts. */
   readonly deadline: number;
-  /** 0 for the very first connect (no pause before it), 1 or more for reconnects. */
-  readonly firstAttempt: number;
+  /** True for the session's very first connect: no pause before its first attempt. */
+  readonly firstEver: boolean;
   /** The session timeout T in force: the negotiated one once there was a session, else the requested one. */
   readonly timeoutMs: number;
   /** Checked before every attempt and pause; false stops the loop. */
@@ -61,8 +61,8 @@ export class Connector {
   async open(plan: AttemptPlan, credentials: Credentials): Promise<Opened | undefined> {
     const perAttemptMs = Math.max(1, Math.floor(plan.timeoutMs / this.options.hosts.length));
     const remaining = (): number => Math.max(0, plan.deadline - performance.now());
-    for (let attempt = plan.firstAttempt; plan.shouldContinue() && remaining() > 0; attempt++) {
-      const { host, delayMs } = this.hosts.next(attempt);
+    for (let failed = 0; plan.shouldContinue() && remaining() > 0; failed++) {
+      const { host, delayMs } = this.hosts.next(plan.firstEver && failed === 0, failed);
       try {
         if (delayMs > 0)
           await sleep(Math.min(delayMs, remaining()), undefined, { signal: plan.signal });

@@ -17,13 +17,18 @@ export class HostCycle {
     this.hosts = shuffle(hosts);
   }
 
-  next(attempt: number): { host: HostAddress; delayMs: number } {
+  /**
+   * The next host and the pause to take first: none before the very first connect of the
+   * session, 0–1 s of jitter before any other, and 1 s more each time the loop has tried every
+   * host in vain (`failedInLoop` counts the attempts that failed in the current loop).
+   */
+  next(firstEver: boolean, failedInLoop: number): { host: HostAddress; delayMs: number } {
     const host = this.hosts[this.index % this.hosts.length];
     if (host === undefined) throw new Error('HostCycle needs at least one host');
     this.index++;
-    if (attempt === 0) return { host, delayMs: 0 };
-    const cycleDone = attempt % this.hosts.length === 0;
-    const delayMs = Math.random() * MAX_ATTEMPT_JITTER_MS + (cycleDone ? FULL_CYCLE_PAUSE_MS : 0);
+    if (firstEver) return { host, delayMs: 0 };
+    const roundFailed = failedInLoop > 0 && failedInLoop % this.hosts.length === 0;
+    const delayMs = Math.random() * MAX_ATTEMPT_JITTER_MS + (roundFailed ? FULL_CYCLE_PAUSE_MS : 0);
     return { host, delayMs };
   }
 }

@@ -125,7 +125,10 @@ export class Session {
 
   /** Opens a new session, trying hosts with backoff until `connectTimeoutMs` runs out. */
   async start(): Promise<void> {
-    const opened = await this.openConnection(performance.now() + this.options.connectTimeoutMs, 0);
+    const opened = await this.openConnection(
+      performance.now() + this.options.connectTimeoutMs,
+      true,
+    );
     if (opened === undefined) {
       this.lifetime.abort();
       this.setState('closed', { sessionId: 0n });
@@ -139,14 +142,14 @@ export class Session {
 
   private openConnection(
     deadline: number,
-    firstAttempt: number,
+    firstEver: boolean,
     credentials = this.credentials,
   ): Promise<Opened | undefined> {
     const epoch = this.epoch;
     return this.connector.open(
       {
         deadline,
-        firstAttempt,
+        firstEver,
         // Once there was a session, T is the negotiated timeout (the Java client's rule).
         timeoutMs:
           this.negotiatedTimeoutMs > 0 ? this.negotiatedTimeoutMs : this.options.sessionTimeoutMs,
@@ -223,7 +226,7 @@ export class Session {
   /** Keeps trying until a server takes the session back, the session is lost, or close(). */
   private async reconnect(): Promise<void> {
     const epoch = this.epoch;
-    const opened = await this.openConnection(Number.POSITIVE_INFINITY, 1);
+    const opened = await this.openConnection(Number.POSITIVE_INFINITY, false);
     if (opened === undefined) return;
     if (epoch !== this.epoch || this.lifetime.signal.aborted) {
       opened.connection.close(new ClientClosedError());
@@ -255,7 +258,7 @@ export class Session {
   private async renew(stale: Credentials | undefined): Promise<void> {
     const epoch = this.epoch;
     if (stale !== undefined) await this.closeStaleSession(stale);
-    const opened = await this.openConnection(Number.POSITIVE_INFINITY, 1);
+    const opened = await this.openConnection(Number.POSITIVE_INFINITY, false);
     if (opened === undefined) return;
     if (epoch !== this.epoch || this.lifetime.signal.aborted) {
       opened.connection.close(new ClientClosedError());
@@ -268,7 +271,7 @@ export class Session {
   private async closeStaleSession(stale: Credentials): Promise<void> {
     const opened = await this.openConnection(
       performance.now() + this.options.sessionTimeoutMs,
-      1,
+      false,
       stale,
     );
     if (opened === undefined) return;

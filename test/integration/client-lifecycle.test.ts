@@ -166,8 +166,13 @@ describe('an idle session', () => {
     // without replies to them the client would declare the connection dead.
     await new Promise((resolve) => setTimeout(resolve, 2500));
     expect(states).toEqual([]);
-    expect(short.stats.framesReceived).toBeGreaterThan(before.framesReceived);
-    expect(short.stats.framesSent).toBe(before.framesSent);
+    // Only pings went out while idle (frame counts include them), and each was answered (but
+    // perhaps the last, whose reply may be on its way).
+    const sent = short.stats.framesSent - before.framesSent;
+    const received = short.stats.framesReceived - before.framesReceived;
+    expect(sent).toBeGreaterThan(0);
+    expect(received).toBeLessThanOrEqual(sent);
+    expect(received).toBeGreaterThanOrEqual(sent - 1);
     expect((await admin.exists(`${root}/alive`))?.ephemeralOwner).toBe(short.sessionId);
   });
 });

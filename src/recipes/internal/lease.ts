@@ -11,6 +11,7 @@ import { abortable } from './abortable.js';
 import { LeaseLostError } from './errors.js';
 import type { LeaseLossCause } from './errors.js';
 import type { LockLease } from './lock-lease.js';
+import { NodeWatch } from './node-watch.js';
 
 /** When a hold stops being trusted: as soon as the connection is suspended, or only once the session is lost. */
 export type LostOn = 'suspended' | 'lost';
@@ -53,10 +54,15 @@ export class Lease implements LockLease {
   private readonly onState: (state: ZooKeeperState) => void;
   private releasing: Promise<void> | undefined;
 
+  /** Our node's deletion by someone else ends the hold. */
+  private readonly ownNode: NodeWatch;
+
   constructor(
     private readonly zk: ZooKeeper,
     node: LeaseNode,
     private readonly lostOn: LostOn,
+    /** The watch on our node the acquire already set; a new one when absent. */
+    ownNode?: NodeWatch,
   ) {
     this.path = node.path;
     this.sessionId = zk.sessionId;
@@ -66,10 +72,14 @@ export class Lease implements LockLease {
       const cause = lossCauseFor(state, this.lostOn);
       if (cause !== undefined) this.lose(cause);
     };
+    this.ownNode = ownNode ?? new NodeWatch(zk, node.path);
+    void this.ownNode.ended.then((end) => {
+      // closeSession deletes our node before `closed` is reported: say why it really went.
+      if (end === 'deleted') this.lose(this.zk.closing ? 'closed' : 'nodeDeleted');
+    });
     zk.on('state', this.onState);
     // The state may have moved between the acquire and now.
     this.onState(zk.state);
-    if (!this.signal.aborted) void this.watchNode();
   }
 
   /** True until `release()` is called or the hold is lost. */
@@ -81,27 +91,7 @@ export class Lease implements LockLease {
     if (this.releasing !== undefined || this.signal.aborted) return;
     this.controller.abort(new LeaseLostError(this.path, cause));
     this.zk.off('state', this.onState);
-  }
-
-  /** Watches our own node, so that its deletion by someone else ends the hold. */
-  private async watchNode(): Promise<void> {
-    while (this.held) {
-      let event;
-      try {
-        const { stat, watch } = await this.zk.exists(this.path, { watch: true });
-        if (stat === null) {
-          this.lose(this.zk.closing ? 'closed' : 'nodeDeleted');
-          return;
-        }
-        event = await watch;
-      } catch {
-        // Connection or session trouble: the state listener decides what it means for the hold.
-        return;
-      }
-      // closeSession deletes our node before `closed` is reported: say why it really went.
-      if (event.type === 'nodeDeleted') this.lose(this.zk.closing ? 'closed' : 'nodeDeleted');
-      if (event.type === 'watchLost') return;
-    }
+    this.ownNode.stop();
   }
 
   /**
@@ -125,6 +115,7 @@ export class Lease implements LockLease {
 
   private async deleteNode(): Promise<void> {
     this.zk.off('state', this.onState);
+    this.ownNode.stop();
     await deleteUntilGone(this.zk, this.path);
   }
 

@@ -5,6 +5,7 @@ import type { AcquireOptions } from './give-up.js';
 import { deleteUntilGone } from './lease.js';
 import { queueOrder } from './node-names.js';
 import type { Participant } from './node-names.js';
+import { NodeWatch } from './node-watch.js';
 import { protectedCreate } from './protected-create.js';
 import type { CreatedNode } from './protected-create.js';
 
@@ -26,10 +27,22 @@ export interface WaitOptions extends AcquireOptions {
   readonly onPosition?: (position: number) => void;
 }
 
+/** What a successful acquire hands to the lease: our node and the watch already set on it. */
+export interface QueuedNode {
+  readonly node: CreatedNode;
+  readonly ownNode: NodeWatch;
+}
+
 /**
  * Queues for a lock at `path` and waits, watching only the node we are blocked by (no herd),
  * until we hold it. With `wait: false`, leaves the queue at once when not first. A waiter that
  * gives up (timeout, abort, session loss) deletes its node, so the queue moves on.
+ *
+ * The children are listed once. Nodes created later get higher sequence numbers (the parent
+ * exists as long as our node does), so the nodes ahead of us can only go away, never arrive: when
+ * a blocker's deletion leaves no blocker among those still ahead in our snapshot, we hold the
+ * lock without listing the children again. A hand-over thus costs the releaser's delete and no
+ * request of the next holder's.
  */
 export async function acquireNode(
   zk: ZooKeeper,
@@ -37,39 +50,59 @@ export async function acquireNode(
   driver: LockDriver,
   data: Data,
   options: WaitOptions & { readonly wait: boolean },
-): Promise<CreatedNode | undefined> {
+): Promise<QueuedNode | undefined> {
   const give = new GiveUp(zk, path, options);
   let node: CreatedNode | undefined;
+  let ownNode: NodeWatch | undefined;
   try {
     node = await createNode(zk, path, driver.nodeName, data, give);
+    // Issued in the same tick as the listing below, so both leave in one write.
+    ownNode = new NodeWatch(zk, node.path);
+    const { children } = await give.race(zk.getChildren(path));
+    const queue = queueOrder(children, driver.markers);
+    const name = node.name;
     let lastPosition = -1;
     for (;;) {
       give.check();
-      const { children } = await give.race(zk.getChildren(path));
-      give.check();
-      const queue = queueOrder(children, driver.markers);
-      const ourIndex = queue.findIndex((p) => p.name === node?.name);
+      const ourIndex = queue.findIndex((p) => p.name === name);
       if (ourIndex === -1) throw new LeaseLostError(node.path, 'nodeDeleted');
       const blocker = driver.blocker(queue, ourIndex);
       const position = blocker === undefined ? 0 : ourIndex;
       if (position !== lastPosition) options.onPosition?.(position);
       lastPosition = position;
-      if (blocker === undefined) return node;
+      if (blocker === undefined) return { node, ownNode };
       if (!options.wait) {
+        ownNode.stop();
         await deleteUntilGone(zk, node.path);
         return undefined;
       }
       const { stat, watch } = await give.race(zk.exists(`${path}/${blocker}`, { watch: true }));
-      if (stat === null) continue;
-      const event = await give.race(watch);
-      if (event.type === 'watchLost') give.check();
+      if (stat === null) {
+        forget(queue, blocker);
+        continue;
+      }
+      const outcome = await give.race(
+        Promise.race([watch, ownNode.ended.then((end) => ({ type: 'own', end }) as const)]),
+      );
+      if (outcome.type === 'own') {
+        give.check();
+        throw new LeaseLostError(node.path, outcome.end === 'deleted' ? 'nodeDeleted' : 'lost');
+      }
+      if (outcome.type === 'nodeDeleted') forget(queue, blocker);
+      // watchLost: the session ended, and give.check() says how; other events: watch again.
     }
   } catch (error) {
+    ownNode?.stop();
     if (node !== undefined) void deleteUntilGone(zk, node.path).catch(() => undefined);
     throw give.reason() ?? error;
   } finally {
     give.dispose();
   }
+}
+
+function forget(queue: Participant[], name: string): void {
+  const at = queue.findIndex((p) => p.name === name);
+  if (at !== -1) queue.splice(at, 1);
 }
 
 /**

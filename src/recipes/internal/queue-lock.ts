@@ -7,7 +7,7 @@ import type { QueueEntry } from './introspection.js';
 import { Lease, validateLostOn } from './lease.js';
 import type { LostOn } from './lease.js';
 import { acquireNode } from './lock-queue.js';
-import type { LockDriver, WaitOptions } from './lock-queue.js';
+import type { LockDriver, QueuedNode, WaitOptions } from './lock-queue.js';
 
 /** The options every queue lock takes. */
 export interface LockOptions {
@@ -46,20 +46,22 @@ export class QueueLock {
    */
   async acquire(options: WaitOptions = {}): Promise<Lease> {
     validateTimeout(options.timeout);
-    const node = await acquireNode(this.zk, this.path, this.driver, this.data, {
+    const queued = await acquireNode(this.zk, this.path, this.driver, this.data, {
       ...options,
       wait: true,
     });
-    if (node === undefined) throw new Error('unreachable: a waiting acquire returned no node');
-    return new Lease(this.zk, { path: node.path, czxid: node.stat.czxid }, this.lostOn);
+    if (queued === undefined) throw new Error('unreachable: a waiting acquire returned no node');
+    return this.leaseFor(queued);
   }
 
   /** Takes the lock if it can be had without waiting; otherwise resolves undefined at once. */
   async tryAcquire(): Promise<Lease | undefined> {
-    const node = await acquireNode(this.zk, this.path, this.driver, this.data, { wait: false });
-    return node === undefined
-      ? undefined
-      : new Lease(this.zk, { path: node.path, czxid: node.stat.czxid }, this.lostOn);
+    const queued = await acquireNode(this.zk, this.path, this.driver, this.data, { wait: false });
+    return queued === undefined ? undefined : this.leaseFor(queued);
+  }
+
+  private leaseFor({ node, ownNode }: QueuedNode): Lease {
+    return new Lease(this.zk, { path: node.path, czxid: node.stat.czxid }, this.lostOn, ownNode);
   }
 
   /** Runs `fn` while holding the lock and always releases it, also when `fn` throws. */

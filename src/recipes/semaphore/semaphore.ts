@@ -117,11 +117,14 @@ export class Semaphore {
     let mutex: CreatedNode | undefined;
     let lease: CreatedNode | undefined;
     try {
-      mutex = await acquireNode(this.zk, this.locksPath, mutexDriver, this.data, {
+      const queued = await acquireNode(this.zk, this.locksPath, mutexDriver, this.data, {
         signal: give.signal,
         wait,
       });
-      if (mutex === undefined) return undefined;
+      if (queued === undefined) return undefined;
+      // The internal mutex is held only for this step; nobody needs to hear of its deletion.
+      queued.ownNode.stop();
+      mutex = queued.node;
       lease = await createNode(this.zk, this.leasesPath, LEASE_NAME, this.data, give);
       if (!(await this.waitForRoom(lease, give, wait))) {
         await deleteUntilGone(this.zk, lease.path);

@@ -1,0 +1,65 @@
+import { ConnectionLossError, RequestTimeoutError } from '../../client/index.js';
+import type { ZooKeeper } from '../../client/index.js';
+
+/** How a watched node's watch ended: the node is gone, or the session that watched it is. */
+export type NodeWatchEnd = 'deleted' | 'sessionEnded';
+
+const RETRY_PAUSE_MS = 100;
+
+/**
+ * A standing watch on one node (ours, in a lock queue): set as soon as the node exists, re-set
+ * after any event but its deletion, and kept through reconnects (the client re-registers it).
+ * Setting it while we wait in the queue, not when we get the lock, keeps that request off the
+ * hand-over path.
+ */
+export class NodeWatch {
+  /** Settles once: when the node was deleted (or found missing), or the session ended. */
+  readonly ended: Promise<NodeWatchEnd>;
+  private settle: (end: NodeWatchEnd) => void = () => undefined;
+  private stopped = false;
+
+  constructor(
+    private readonly zk: ZooKeeper,
+    private readonly path: string,
+  ) {
+    this.ended = new Promise((resolve) => {
+      this.settle = resolve;
+    });
+    void this.run();
+  }
+
+  /** Stops re-setting the watch (the last one may still fire; it is ignored). */
+  stop(): void {
+    this.stopped = true;
+  }
+
+  private async run(): Promise<void> {
+    while (!this.stopped) {
+      let event;
+      try {
+        const { stat, watch } = await this.zk.exists(this.path, { watch: true });
+        if (stat === null) {
+          this.end('deleted');
+          return;
+        }
+        event = await watch;
+      } catch (error) {
+        if (error instanceof ConnectionLossError || error instanceof RequestTimeoutError) {
+          // The watch may not be set: set it again once the connection is back.
+          await new Promise((resolve) => setTimeout(resolve, RETRY_PAUSE_MS));
+          continue;
+        }
+        this.end('sessionEnded');
+        return;
+      }
+      if (event.type === 'nodeDeleted') this.end('deleted');
+      if (event.type === 'watchLost') this.end('sessionEnded');
+    }
+  }
+
+  private end(end: NodeWatchEnd): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.settle(end);
+  }
+}
