@@ -38,11 +38,11 @@ export interface QueuedNode {
  * until we hold it. With `wait: false`, leaves the queue at once when not first. A waiter that
  * gives up (timeout, abort, session loss) deletes its node, so the queue moves on.
  *
- * The children are listed once. Nodes created later get higher sequence numbers (the parent
- * exists as long as our node does), so the nodes ahead of us can only go away, never arrive: when
- * a blocker's deletion leaves no blocker among those still ahead in our snapshot, we hold the
- * lock without listing the children again. A hand-over thus costs the releaser's delete and no
- * request of the next holder's.
+ * Nodes created after ours get higher sequence numbers (the parent exists as long as our node
+ * does), so the nodes ahead of us can only go away, never arrive. When the blocker that goes is
+ * the first node of our last listing, nobody is left ahead who could block us and we hold the
+ * lock without listing again; otherwise entries of the listing may be stale, and we list again.
+ * A hand-over to a waiter thus costs the releaser's delete and at most one listing.
  */
 export async function acquireNode(
   zk: ZooKeeper,
@@ -58,8 +58,9 @@ export async function acquireNode(
     node = await createNode(zk, path, driver.nodeName, data, give);
     // Issued in the same tick as the listing below, so both leave in one write.
     ownNode = new NodeWatch(zk, node.path);
-    const { children } = await give.race(zk.getChildren(path));
-    const queue = queueOrder(children, driver.markers);
+    const list = async (): Promise<Participant[]> =>
+      queueOrder((await give.race(zk.getChildren(path))).children, driver.markers);
+    let queue = await list();
     const name = node.name;
     let lastPosition = -1;
     for (;;) {
@@ -78,7 +79,7 @@ export async function acquireNode(
       }
       const { stat, watch } = await give.race(zk.exists(`${path}/${blocker}`, { watch: true }));
       if (stat === null) {
-        forget(queue, blocker);
+        queue = queue[0]?.name === blocker ? queue.slice(1) : await list();
         continue;
       }
       const outcome = await give.race(
@@ -88,7 +89,9 @@ export async function acquireNode(
         give.check();
         throw new LeaseLostError(node.path, outcome.end === 'deleted' ? 'nodeDeleted' : 'lost');
       }
-      if (outcome.type === 'nodeDeleted') forget(queue, blocker);
+      if (outcome.type === 'nodeDeleted') {
+        queue = queue[0]?.name === blocker ? queue.slice(1) : await list();
+      }
       // watchLost: the session ended, and give.check() says how; other events: watch again.
     }
   } catch (error) {
@@ -98,11 +101,6 @@ export async function acquireNode(
   } finally {
     give.dispose();
   }
-}
-
-function forget(queue: Participant[], name: string): void {
-  const at = queue.findIndex((p) => p.name === name);
-  if (at !== -1) queue.splice(at, 1);
 }
 
 /**
