@@ -17,3 +17,16 @@ export interface LockLease extends AsyncDisposable {
    */
   release(options?: { signal?: AbortSignal }): Promise<void>;
 }
+
+/** Runs `fn` with the lease `acquire` resolves to and always releases it, also when `fn` throws. */
+export async function withLease<L extends LockLease, T>(
+  acquire: () => Promise<L>,
+  fn: (lease: L) => Promise<T> | T,
+): Promise<T> {
+  const lease = await acquire();
+  try {
+    return await fn(lease);
+  } finally {
+    await lease.release();
+  }
+}

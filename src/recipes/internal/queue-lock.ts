@@ -6,6 +6,7 @@ import { describeQueue } from './introspection.js';
 import type { QueueEntry } from './introspection.js';
 import { Lease, validateLostOn } from './lease.js';
 import type { LostOn } from './lease.js';
+import { withLease } from './lock-lease.js';
 import { acquireNode } from './lock-queue.js';
 import type { LockDriver, QueuedNode, WaitOptions } from './lock-queue.js';
 
@@ -66,12 +67,7 @@ export class QueueLock {
 
   /** Runs `fn` while holding the lock and always releases it, also when `fn` throws. */
   async withLock<T>(fn: (lease: Lease) => Promise<T> | T, options: WaitOptions = {}): Promise<T> {
-    const lease = await this.acquire(options);
-    try {
-      return await fn(lease);
-    } finally {
-      await lease.release();
-    }
+    return withLease(() => this.acquire(options), fn);
   }
 
   /** The queue, holders first: every contender's node with its data (what it says about its holder). */

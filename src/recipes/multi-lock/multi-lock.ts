@@ -4,6 +4,7 @@ import { validateTimeout } from '../internal/give-up.js';
 import type { AcquireOptions } from '../internal/give-up.js';
 import type { LockLease } from '../internal/lock-lease.js';
 import { MultiLease, releaseInReverse } from './multi-lease.js';
+import { withLease } from '../internal/lock-lease.js';
 
 /** Anything a MultiLock can take part of: a Mutex, either half of a ReadWriteLock, a Semaphore. */
 export interface Lockable {
@@ -66,11 +67,6 @@ export class MultiLock implements Lockable {
     fn: (lease: MultiLease) => Promise<T> | T,
     options: AcquireOptions = {},
   ): Promise<T> {
-    const lease = await this.acquire(options);
-    try {
-      return await fn(lease);
-    } finally {
-      await lease.release();
-    }
+    return withLease(() => this.acquire(options), fn);
   }
 }

@@ -13,6 +13,7 @@ import type { LockDriver } from '../internal/lock-queue.js';
 import { mutexDriver } from '../internal/mutex-driver.js';
 import type { CreatedNode } from '../internal/protected-create.js';
 import type { LockOptions } from '../internal/queue-lock.js';
+import { withLease } from '../internal/lock-lease.js';
 
 export interface SemaphoreOptions extends LockOptions {
   /** How many may hold a lease at once: a positive integer, the same in every process on the path. */
@@ -95,12 +96,7 @@ export class Semaphore {
     fn: (lease: Lease) => Promise<T> | T,
     options: AcquireOptions = {},
   ): Promise<T> {
-    const lease = await this.acquire(options);
-    try {
-      return await fn(lease);
-    } finally {
-      await lease.release();
-    }
+    return withLease(() => this.acquire(options), fn);
   }
 
   /** The lease nodes in order with their data; `holds` is false only for one still waiting. */
