@@ -1,0 +1,212 @@
+import { randomBytes } from 'node:crypto';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { NoNodeError, ZooKeeper } from '../../src/index.js';
+import { LeaseLostError, Mutex } from '../../src/recipes/index.js';
+import type { Lease, LostOn } from '../../src/recipes/index.js';
+import { FaultProxy, ZooKeeperServer } from '../../src/testing/index.js';
+import { StateLog, until, within } from './session-helpers.js';
+
+// A holder whose hold ends without its doing: partitioned past its session timeout, or its node
+// deleted by someone else. The holder goes through a FaultProxy; the waiter and the observer talk
+// to the server directly, so they see the server's view (expiry, deleted nodes) whatever the
+// holder believes. The safety claim checked: the holder's signal aborts before anyone else can
+// hold the lock. Only the order of the two is asserted, taken from one sequence counter.
+
+/** Short, so an expiry takes a few seconds; the server's minimum is 1000 ms. */
+const SHORT_SESSION = 3000;
+const SESSION_TIMEOUT = 10_000;
+
+let server: ZooKeeperServer;
+let observer: ZooKeeper;
+let proxy: FaultProxy;
+let root: string;
+const clients: ZooKeeper[] = [];
+
+async function open(
+  via: 'proxy' | 'direct',
+  sessionTimeout = SESSION_TIMEOUT,
+): Promise<{ zk: ZooKeeper; log: StateLog }> {
+  const host = via === 'proxy' ? proxy.connectString : server.connectString;
+  const zk = await ZooKeeper.connect(`${host}${root}`, { sessionTimeout });
+  clients.push(zk);
+  return { zk, log: new StateLog(zk) };
+}
+
+async function queueOf(lockPath: string): Promise<string[]> {
+  try {
+    return (await observer.getChildren(`${root}${lockPath}`)).children.sort();
+  } catch (error) {
+    if (error instanceof NoNodeError) return [];
+    throw error;
+  }
+}
+
+function nameOf(lease: Lease): string {
+  return lease.path.slice(lease.path.lastIndexOf('/') + 1);
+}
+
+/** Event names in the order they happened: an order, never a duration, is what is asserted. */
+class Sequence {
+  readonly events: string[] = [];
+  readonly at = new Map<string, number>();
+  record(event: string): void {
+    this.events.push(event);
+    this.at.set(event, performance.now());
+  }
+  gap(from: string, to: string): number {
+    return Math.round((this.at.get(to) ?? NaN) - (this.at.get(from) ?? NaN));
+  }
+}
+
+/**
+ * A waiter (direct, long session) queued behind the current holder; resolves once it waits, with
+ * its acquire wrapped (an async function would otherwise wait for the lease itself).
+ */
+async function queueWaiter(sequence: Sequence): Promise<{ waiting: Promise<Lease> }> {
+  const { zk } = await open('direct');
+  const positions: number[] = [];
+  const waiting = new Mutex(zk, '/lock').acquire({ onPosition: (p) => positions.push(p) });
+  void waiting.then(() => {
+    sequence.record('waiter acquired');
+  });
+  await until('the waiter to queue', () => positions.length > 0);
+  expect(positions).toEqual([1]);
+  return { waiting };
+}
+
+function lossCauseOf(lease: Lease): string | undefined {
+  const reason: unknown = lease.signal.reason;
+  return reason instanceof LeaseLostError ? reason.lossCause : undefined;
+}
+
+function figure(text: string): void {
+  console.info(`[lock figures] ${text}`);
+}
+
+beforeAll(async () => {
+  server = await ZooKeeperServer.start({ logLevel: 'warn' });
+  observer = await ZooKeeper.connect(server.connectString);
+});
+
+afterAll(async () => {
+  await observer.close();
+  await server.stop();
+});
+
+beforeEach(async () => {
+  root = `/holder-${randomBytes(5).toString('hex')}`;
+  await observer.create(root);
+  proxy = await FaultProxy.start({ target: server.connectString });
+});
+
+afterEach(async () => {
+  await Promise.all(clients.splice(0).map((zk) => zk.close()));
+  await proxy.stop();
+});
+
+describe.each<{ lostOn: LostOn; cause: string; states: string[] }>([
+  { lostOn: 'lost', cause: 'lost', states: ['suspended', 'lost'] },
+  { lostOn: 'suspended', cause: 'suspended', states: ['suspended'] },
+])(
+  'a holder black-holed past its session timeout (lostOn $lostOn)',
+  ({ lostOn, cause, states }) => {
+    it('has its signal aborted before the waiter acquires; then gets a new session, its node gone', async () => {
+      const sequence = new Sequence();
+      const { zk, log } = await open('proxy', SHORT_SESSION);
+      expect(zk.sessionTimeout).toBe(SHORT_SESSION);
+      const lease = await new Mutex(zk, '/lock', { lostOn }).acquire();
+      lease.signal.addEventListener('abort', () => {
+        sequence.record('holder signal aborted');
+      });
+      const { waiting } = await queueWaiter(sequence);
+
+      // A request answered just before the cut: the server's session clock and the client's loss
+      // timer both start from it (see session-blackhole.test.ts).
+      await zk.exists('/');
+      proxy.blackhole();
+      sequence.record('cut');
+      const next = await within('the waiter to acquire', waiting, 6 * SHORT_SESSION);
+
+      expect(sequence.events).toEqual(['cut', 'holder signal aborted', 'waiter acquired']);
+      expect(lossCauseOf(lease)).toBe(cause);
+      expect(lease.held).toBe(false);
+      expect(log.states.slice(0, states.length)).toEqual(states);
+      // Whatever the holder still believes, the server has expired its session: the waiter holds.
+      expect(await observer.exists(`${root}${lease.path}`)).toBeNull();
+      expect(await queueOf('/lock')).toEqual([nameOf(next)]);
+      expect(next.held).toBe(true);
+      expect(next.fencingToken).toBeGreaterThan(lease.fencingToken);
+      // What a holder does on the abort: let go. The delete waits for a session and finds nothing.
+      const released = lease.release();
+
+      proxy.pass();
+      await log.waitFor('connected', 4 * SHORT_SESSION);
+      expect(log.states).toEqual(['suspended', 'lost', 'connected']);
+      expect(zk.sessionId).not.toBe(lease.sessionId);
+      await within('the lost lease to release', released);
+      expect(await queueOf('/lock')).toEqual([nameOf(next)]);
+      expect(next.signal.aborted).toBe(false);
+      await next.release();
+      expect(await queueOf('/lock')).toEqual([]);
+      figure(
+        `lostOn ${lostOn}, T=${SHORT_SESSION}: cut -> holder signal ` +
+          `${sequence.gap('cut', 'holder signal aborted')} ms; holder signal -> waiter acquired ` +
+          `${sequence.gap('holder signal aborted', 'waiter acquired')} ms`,
+      );
+    });
+  },
+);
+
+describe("the holder's node deleted by someone else", () => {
+  it('aborts the signal (nodeDeleted) and the next waiter acquires', async () => {
+    const sequence = new Sequence();
+    const { zk, log } = await open('direct');
+    const lease = await new Mutex(zk, '/lock').acquire();
+    lease.signal.addEventListener('abort', () => {
+      sequence.record('holder signal aborted');
+    });
+    const { waiting } = await queueWaiter(sequence);
+
+    await observer.delete(`${root}${lease.path}`);
+    const next = await within('the waiter to acquire', waiting);
+    await until('the holder signal', () => lease.signal.aborted);
+
+    expect(lossCauseOf(lease)).toBe('nodeDeleted');
+    expect(lease.held).toBe(false);
+    expect(next.fencingToken).toBeGreaterThan(lease.fencingToken);
+    expect(await queueOf('/lock')).toEqual([nameOf(next)]);
+    // The session itself was never touched.
+    expect(log.states).toEqual([]);
+    expect(zk.sessionId).toBe(lease.sessionId);
+    // Releasing a hold that is already gone is quiet and deletes nobody else's node.
+    await lease.release();
+    expect(await queueOf('/lock')).toEqual([nameOf(next)]);
+    await next.release();
+    expect(await queueOf('/lock')).toEqual([]);
+  });
+
+  it('while the holder is disconnected (lostOn lost): it learns on reconnect, the waiter acquires', async () => {
+    const sequence = new Sequence();
+    const { zk, log } = await open('proxy');
+    const lease = await new Mutex(zk, '/lock', { lostOn: 'lost' }).acquire();
+    const { waiting } = await queueWaiter(sequence);
+
+    // The holder's connection drops; its reconnect waits out a 1-2 s pause, so the deletion
+    // lands while it is away and reaches it only with the watches it re-registers.
+    proxy.reset();
+    await log.waitFor('suspended');
+    await observer.delete(`${root}${lease.path}`);
+    const stateAtDelete = zk.state;
+    const next = await within('the waiter to acquire', waiting);
+    await log.waitFor('reconnected');
+    await until('the holder signal', () => lease.signal.aborted);
+
+    expect(lossCauseOf(lease)).toBe('nodeDeleted');
+    expect(log.states).toEqual(['suspended', 'reconnected']);
+    expect(zk.sessionId).toBe(lease.sessionId);
+    expect(await queueOf('/lock')).toEqual([nameOf(next)]);
+    await next.release();
+    expect(await queueOf('/lock')).toEqual([]);
+    figure(`the holder was ${stateAtDelete} when its node was deleted`);
+  });
+});
