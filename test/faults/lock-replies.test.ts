@@ -11,8 +11,8 @@ import { rejectionOf, StateLog, until, untilAsync, within } from './session-help
 // ConnectionLossError for a write that did happen. The client comes back on the same session;
 // the observer, straight on the server, sees what is really there.
 //
-// One host in the connect string: the reconnect pauses 1-2 s (a new round over the hosts), well
-// within the 10 s session, so nothing here loses its session.
+// The client reconnects after a pause of up to a second, well within its 10 s session, so nothing
+// here loses its session.
 
 const CREATE2 = 15;
 const DELETE = 2;
@@ -136,14 +136,17 @@ describe('the create of the lock node applied, its reply lost', () => {
     const { zk, log } = await open('proxy');
     const dropped = proxy.dropReplyTo(CREATE2);
 
-    // Gives up while the client is still reconnecting (1-2 s), before it could know its node.
     const timedOut = rejectionOf(new Mutex(zk, '/lock').acquire({ timeout: 300 }));
     const reply = await dropped;
+    // The reconnect is held until the waiter has given up, before it could know its node.
+    proxy.blackhole();
     expect(reply.err).toBe(0);
     expect(await queueOf('/lock')).toHaveLength(2);
     expect(await timedOut).toBeInstanceOf(LockTimeoutError);
+    expect(zk.state).toBe('suspended');
 
     // Once back, the client finds the node by its protected id and deletes it.
+    proxy.pass();
     await untilAsync('the abandoned node to go', async () => (await queueOf('/lock')).length === 1);
     expect(await queueOf('/lock')).toEqual([nameOf(held)]);
     expect(log.states).toEqual(['suspended', 'reconnected']);

@@ -1,0 +1,243 @@
+import { randomBytes } from 'node:crypto';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { NoNodeError, ZooKeeper } from '../../src/index.js';
+import { LockTimeoutError, Mutex } from '../../src/recipes/index.js';
+import type { Lease } from '../../src/recipes/index.js';
+import { FaultProxy, ZooKeeperServer } from '../../src/testing/index.js';
+import type { WireCounts } from '../../src/testing/index.js';
+import { rejectionOf, sum, until, untilAsync, within } from './session-helpers.js';
+
+// The queue itself under stress: waiters leaving mid-queue, a long queue handed down one by one
+// (counted on the wire, one FaultProxy per waiter so each waiter's share is known), and the lock's
+// container reaped by the server between holders. Every contender has a session of its own.
+
+const SESSION_TIMEOUT = 10_000;
+const WAITERS = 50;
+
+let server: ZooKeeperServer;
+let observer: ZooKeeper;
+let root: string;
+const clients: ZooKeeper[] = [];
+const proxies: FaultProxy[] = [];
+
+async function open(host = server.connectString): Promise<ZooKeeper> {
+  const zk = await ZooKeeper.connect(`${host}${root}`, { sessionTimeout: SESSION_TIMEOUT });
+  clients.push(zk);
+  return zk;
+}
+
+async function queueOf(lockPath: string): Promise<string[]> {
+  try {
+    return (await observer.getChildren(`${root}${lockPath}`)).children.sort();
+  } catch (error) {
+    if (error instanceof NoNodeError) return [];
+    throw error;
+  }
+}
+
+function sequenceOf(lease: Lease): number {
+  return Number(lease.path.slice(-10));
+}
+
+/** For each watched path, the sessions watching it (four-letter word `wchp`). */
+async function watchersByPath(): Promise<Map<string, Set<bigint>>> {
+  const answer = await server.fourLetterWord('wchp', { timeoutMs: 2000 });
+  const watchers = new Map<string, Set<bigint>>();
+  let current: Set<bigint> | undefined;
+  for (const line of answer.split('\n').map((l) => l.trim())) {
+    if (line.startsWith('/')) watchers.set(line, (current = new Set()));
+    else if (line.startsWith('0x')) current?.add(BigInt(line));
+  }
+  return watchers;
+}
+
+/**
+ * Until every node of the queue but the last is watched by a session other than its owner: its
+ * successor, waiting for it. The queue must be complete (no node comes or goes meanwhile).
+ */
+async function everyoneWaits(lockPath: string, size: number): Promise<void> {
+  const names = await queueOf(lockPath);
+  expect(names).toHaveLength(size);
+  const nodes = await Promise.all(
+    names
+      .sort((x, y) => Number(x.slice(-10)) - Number(y.slice(-10)))
+      .map(async (name) => {
+        const path = `${root}${lockPath}/${name}`;
+        return { path, owner: (await observer.exists(path))?.ephemeralOwner };
+      }),
+  );
+  await untilAsync('every waiter to watch the node ahead of it', async () => {
+    const watchers = await watchersByPath();
+    return nodes
+      .slice(0, -1)
+      .every(({ path, owner }) => [...(watchers.get(path) ?? [])].some((s) => s !== owner));
+  });
+}
+
+/** A contender's acquire, its reported places and whether it settled, all seen synchronously. */
+function contend(zk: ZooKeeper, options: { timeout?: number; signal?: AbortSignal } = {}) {
+  const positions: number[] = [];
+  const waiting = new Mutex(zk, '/lock').acquire({
+    ...options,
+    onPosition: (p) => positions.push(p),
+  });
+  // The test awaits or inspects `waiting` itself; a rejection must not also count as unhandled.
+  waiting.catch(() => undefined);
+  return { waiting, positions };
+}
+
+function figure(text: string): void {
+  console.info(`[lock figures] ${text}`);
+}
+
+beforeAll(async () => {
+  // Write-heavy (50 waiters' nodes and deletes): no fsync per write.
+  server = await ZooKeeperServer.start({ logLevel: 'warn', config: { forceSync: 'no' } });
+  observer = await ZooKeeper.connect(server.connectString);
+});
+
+afterAll(async () => {
+  await observer.close();
+  await server.stop();
+});
+
+beforeEach(async () => {
+  root = `/queue-${randomBytes(5).toString('hex')}`;
+  await observer.create(root);
+});
+
+afterEach(async () => {
+  await Promise.all(clients.splice(0).map((zk) => zk.close()));
+  await Promise.all(proxies.splice(0).map((p) => p.stop()));
+});
+
+describe('waiters leaving mid-queue', () => {
+  it('a timed-out and an aborted waiter close their gaps; the last one acquires, nothing left', async () => {
+    const holder = await new Mutex(await open(), '/lock').acquire();
+    const controller = new AbortController();
+    const aborting = contend(await open(), { signal: controller.signal });
+    await until('the first waiter to queue', () => aborting.positions.length > 0);
+    // The middle one gives up on its own; 1 s is ample to queue the last one behind it.
+    const middle = contend(await open(), { timeout: 1000 });
+    await until('the middle waiter to queue', () => middle.positions.length > 0);
+    const last = contend(await open());
+    await until('the last waiter to queue', () => last.positions.length > 0);
+    expect([aborting.positions, middle.positions, last.positions]).toEqual([[1], [2], [3]]);
+    expect(await queueOf('/lock')).toHaveLength(4);
+
+    expect(await within('the middle waiter', rejectionOf(middle.waiting))).toBeInstanceOf(
+      LockTimeoutError,
+    );
+    await until('the last waiter to move up', () => last.positions.length === 2);
+    expect(await queueOf('/lock')).toHaveLength(3);
+
+    const reason = new Error('the caller changed its mind');
+    controller.abort(reason);
+    expect(await within('the aborted waiter', rejectionOf(aborting.waiting))).toBe(reason);
+    await until('the last waiter to move up', () => last.positions.length === 3);
+    expect(await queueOf('/lock')).toHaveLength(2);
+
+    await holder.release();
+    const lease = await within('the last waiter to acquire', last.waiting);
+    // Its place as the gaps closed: behind three, two, one, then holding.
+    expect(last.positions).toEqual([3, 2, 1, 0]);
+    expect(lease.fencingToken).toBeGreaterThan(holder.fencingToken);
+    expect(await queueOf('/lock')).toEqual([lease.path.slice('/lock/'.length)]);
+    await lease.release();
+    expect(await queueOf('/lock')).toEqual([]);
+  });
+});
+
+describe(`a queue of ${WAITERS} waiters, each releasing as soon as it holds`, () => {
+  it('hands down in queue order, each release waking only its successor', async () => {
+    // Holder and waiters each through a proxy of their own: the counts say who got what.
+    const via = await Promise.all(
+      Array.from({ length: WAITERS + 1 }, () => FaultProxy.start({ target: server.connectString })),
+    );
+    proxies.push(...via);
+    const [holderZk, ...waiterZks] = await Promise.all(via.map((p) => open(p.connectString)));
+    const holder = await new Mutex(holderZk!, '/lock').acquire();
+    const acquired: { waiter: number; lease: Lease; before: WireCounts }[] = [];
+    const chain = waiterZks.map(async (zk, waiter) => {
+      const lease = await new Mutex(zk, '/lock').acquire();
+      // What reached this waiter between the reset and its hold: its wake-up, and nothing else.
+      acquired.push({ waiter, lease, before: via[waiter + 1]!.counts() });
+      await lease.release();
+    });
+    await untilAsync(
+      'every waiter to queue',
+      async () => (await queueOf('/lock')).length === WAITERS + 1,
+    );
+    await everyoneWaits('/lock', WAITERS + 1);
+
+    for (const proxy of via) proxy.resetCounts();
+    const startedAt = performance.now();
+    await holder.release();
+    await within('the chain of handoffs', Promise.all(chain), 60_000);
+    const elapsed = performance.now() - startedAt;
+
+    // Queue order: sequence numbers and fencing tokens grow along the chain.
+    const sequences = acquired.map(({ lease }) => sequenceOf(lease));
+    expect(sequences).toEqual([...sequences].sort((x, y) => x - y));
+    expect(new Set(sequences).size).toBe(WAITERS);
+    const tokens = [holder.fencingToken, ...acquired.map(({ lease }) => lease.fencingToken)];
+    for (let i = 1; i < tokens.length; i++) expect(tokens[i]).toBeGreaterThan(tokens[i - 1]!);
+    // No herd: every waiter was woken exactly once, by its predecessor's release.
+    const wakes = acquired.map(({ before }) => before.serverToClient.notifications);
+    expect(wakes).toEqual(new Array<number>(WAITERS).fill(1));
+    const handoffs = WAITERS;
+    const releases = WAITERS + 1;
+    expect(sum(wakes, (n) => n)).toBeLessThanOrEqual(handoffs);
+    expect(await queueOf('/lock')).toEqual([]);
+
+    const after = via.map((p) => p.counts());
+    const notifications = sum(after, (c) => c.serverToClient.notifications);
+    const requests = sum(after, (c) => c.clientToServer.requests);
+    const byOpcode = new Map<number, number>();
+    for (const counts of after) {
+      for (const [opcode, n] of Object.entries(counts.clientToServer.byOpcode)) {
+        if (Number(opcode) === 11) continue; // pings are not the lock's doing
+        byOpcode.set(Number(opcode), (byOpcode.get(Number(opcode)) ?? 0) + n);
+      }
+    }
+    figure(
+      `${WAITERS} waiters, ${handoffs} handoffs, ${releases} releases: wake-up notifications ` +
+        `${sum(wakes, (n) => n)}; notifications on the wire in all ${notifications} ` +
+        `(${(notifications / releases).toFixed(2)} per release); requests ${requests} ` +
+        `(${(requests / handoffs).toFixed(2)} per handoff; by opcode ` +
+        `${JSON.stringify(Object.fromEntries(byOpcode))}); ` +
+        `chain ${Math.round(elapsed)} ms (${(elapsed / handoffs).toFixed(1)} ms per handoff)`,
+    );
+  });
+});
+
+describe('the lock container reaped between holders', () => {
+  it('is re-created by the next acquire: sequence numbers restart, fencing tokens still grow', async () => {
+    const [a, b] = [await open(), await open()];
+    // Two levels of containers, both made by the lock: /app and /app/lock.
+    const first = await new Mutex(a, '/app/lock').acquire();
+    const waiting = new Mutex(b, '/app/lock').acquire();
+    await untilAsync('the second to queue', async () => (await queueOf('/app/lock')).length === 2);
+    await first.release();
+    const second = await within('the second to acquire', waiting);
+    await second.release();
+    expect([sequenceOf(first), sequenceOf(second)]).toEqual([0, 1]);
+    expect((await observer.exists(`${root}/app/lock`))?.ephemeralOwner).toBe(0n);
+
+    // The server's reaper (every 200 ms on the test servers) removes the empty containers.
+    await untilAsync('the server to reap /app', async () => {
+      return (await observer.exists(`${root}/app`)) === null;
+    });
+
+    const third = await new Mutex(a, '/app/lock').acquire();
+    expect(sequenceOf(third)).toBe(0);
+    expect(third.fencingToken).toBeGreaterThan(first.fencingToken);
+    expect(third.fencingToken).toBeGreaterThan(second.fencingToken);
+    expect(await queueOf('/app/lock')).toEqual([third.path.slice('/app/lock/'.length)]);
+    await third.release();
+    figure(
+      `tokens across the reap: ${[first, second, third].map((l) => l.fencingToken).join(' < ')}; ` +
+        `sequences ${[first, second, third].map(sequenceOf).join(', ')}`,
+    );
+  });
+});
