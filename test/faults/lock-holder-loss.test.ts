@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { NoNodeError, ZooKeeper } from '../../src/index.js';
+import { NoNodeError, SessionExpiredError, ZooKeeper } from '../../src/index.js';
 import { LeaseLostError, Mutex } from '../../src/recipes/index.js';
 import type { Lease, LostOn } from '../../src/recipes/index.js';
 import { FaultProxy, ZooKeeperServer } from '../../src/testing/index.js';
@@ -59,10 +59,13 @@ class Sequence {
 }
 
 /**
- * A waiter (direct, long session) queued behind the current holder; resolves once it waits, with
+ * A waiter (direct, long session) queued at `position`; resolves once it waits, with
  * its acquire wrapped (an async function would otherwise wait for the lease itself).
  */
-async function queueWaiter(sequence: Sequence): Promise<{ waiting: Promise<Lease> }> {
+async function queueBehind(
+  sequence: Sequence,
+  position: number,
+): Promise<{ waiting: Promise<Lease> }> {
   const { zk } = await open('direct');
   const positions: number[] = [];
   const waiting = new Mutex(zk, '/lock').acquire({ onPosition: (p) => positions.push(p) });
@@ -70,7 +73,7 @@ async function queueWaiter(sequence: Sequence): Promise<{ waiting: Promise<Lease
     sequence.record('waiter acquired');
   });
   await until('the waiter to queue', () => positions.length > 0);
-  expect(positions).toEqual([1]);
+  expect(positions).toEqual([position]);
   return { waiting };
 }
 
@@ -118,7 +121,7 @@ describe.each<{ lostOn: LostOn; cause: string; states: string[] }>([
       lease.signal.addEventListener('abort', () => {
         sequence.record('holder signal aborted');
       });
-      const { waiting } = await queueWaiter(sequence);
+      const { waiting } = await queueBehind(sequence, 1);
 
       // A request answered just before the cut: the server's session clock and the client's loss
       // timer both start from it (see session-blackhole.test.ts).
@@ -165,7 +168,7 @@ describe("the holder's node deleted by someone else", () => {
     lease.signal.addEventListener('abort', () => {
       sequence.record('holder signal aborted');
     });
-    const { waiting } = await queueWaiter(sequence);
+    const { waiting } = await queueBehind(sequence, 1);
 
     await observer.delete(`${root}${lease.path}`);
     const next = await within('the waiter to acquire', waiting);
@@ -189,7 +192,7 @@ describe("the holder's node deleted by someone else", () => {
     const sequence = new Sequence();
     const { zk, log } = await open('proxy');
     const lease = await new Mutex(zk, '/lock', { lostOn: 'lost' }).acquire();
-    const { waiting } = await queueWaiter(sequence);
+    const { waiting } = await queueBehind(sequence, 1);
 
     // The holder's connection drops and its reconnect is held, so the deletion lands while it is
     // away and can reach it only with the watches it re-registers.
@@ -207,6 +210,40 @@ describe("the holder's node deleted by someone else", () => {
     expect(lossCauseOf(lease)).toBe('nodeDeleted');
     expect(log.states).toEqual(['suspended', 'reconnected']);
     expect(zk.sessionId).toBe(lease.sessionId);
+    expect(await queueOf('/lock')).toEqual([nameOf(next)]);
+    await next.release();
+    expect(await queueOf('/lock')).toEqual([]);
+  });
+});
+
+describe('a waiter black-holed past its session timeout while the lock is handed to it', () => {
+  it('never acquires (SessionExpiredError); the waiter behind it acquires once it expired', async () => {
+    const { zk: holderZk } = await open('direct');
+    const held = await new Mutex(holderZk, '/lock').acquire();
+    const { zk, log } = await open('proxy', SHORT_SESSION);
+    const cutPositions: number[] = [];
+    const cut = new Mutex(zk, '/lock').acquire({ onPosition: (p) => cutPositions.push(p) });
+    const cutOutcome = cut.then(
+      () => 'acquired',
+      (error: unknown) => error,
+    );
+    await until('the cut waiter to queue', () => cutPositions.length > 0);
+    const sequence = new Sequence();
+    const { waiting } = await queueBehind(sequence, 2);
+
+    await zk.exists('/');
+    proxy.blackhole();
+    // The holder lets go while the next in line cannot hear it: the lock waits for the cut
+    // session to end, then goes to the waiter behind it.
+    await held.release();
+    const next = await within('the waiter behind to acquire', waiting, 6 * SHORT_SESSION);
+
+    expect(await within('the cut waiter', cutOutcome)).toBeInstanceOf(SessionExpiredError);
+    expect(cutPositions).toEqual([1]);
+    expect(log.states.slice(0, 2)).toEqual(['suspended', 'lost']);
+    expect(await queueOf('/lock')).toEqual([nameOf(next)]);
+    proxy.pass();
+    await log.waitFor('connected', 4 * SHORT_SESSION);
     expect(await queueOf('/lock')).toEqual([nameOf(next)]);
     await next.release();
     expect(await queueOf('/lock')).toEqual([]);

@@ -1,0 +1,160 @@
+import { randomBytes } from 'node:crypto';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { NoNodeError, SessionExpiredError, ZooKeeper } from '../../src/index.js';
+import { LeaseLostError, Semaphore } from '../../src/recipes/index.js';
+import type { Lease } from '../../src/recipes/index.js';
+import { FaultProxy, ZooKeeperServer } from '../../src/testing/index.js';
+import { rejectionOf, StateLog, untilAsync, within } from './session-helpers.js';
+
+// A Semaphore (Curator's InterProcessSemaphoreV2 layout: waiters queue on a mutex under `locks/`,
+// leases are nodes under `leases/`) whose clients are partitioned past their session timeout:
+// once as a lease holder, once as the waiter that holds the internal mutex. The partitioned client
+// goes through a FaultProxy; the others and the observer talk to the server directly. Whatever
+// happens, the internal mutex must not stay held, or every later waiter would hang behind it.
+
+/** Short, so an expiry takes a few seconds; the server's minimum is 1000 ms. */
+const SHORT_SESSION = 3000;
+const SESSION_TIMEOUT = 10_000;
+
+let server: ZooKeeperServer;
+let observer: ZooKeeper;
+let proxy: FaultProxy;
+let root: string;
+const clients: ZooKeeper[] = [];
+
+async function open(
+  via: 'proxy' | 'direct',
+  sessionTimeout = SESSION_TIMEOUT,
+): Promise<{ zk: ZooKeeper; log: StateLog }> {
+  const host = via === 'proxy' ? proxy.connectString : server.connectString;
+  const zk = await ZooKeeper.connect(`${host}${root}`, { sessionTimeout });
+  clients.push(zk);
+  return { zk, log: new StateLog(zk) };
+}
+
+/** The children of `/pool/<part>` as the server has them; none once the container is reaped. */
+async function childrenOf(part: 'locks' | 'leases'): Promise<string[]> {
+  try {
+    return (await observer.getChildren(`${root}/pool/${part}`)).children.sort();
+  } catch (error) {
+    if (error instanceof NoNodeError) return [];
+    throw error;
+  }
+}
+
+function nameOf(lease: Lease): string {
+  return lease.path.slice(lease.path.lastIndexOf('/') + 1);
+}
+
+/** An acquire whose outcome is observable synchronously and never an unhandled rejection. */
+function pending(acquire: Promise<Lease>): { acquire: Promise<Lease>; settled: string[] } {
+  const settled: string[] = [];
+  acquire.then(
+    () => settled.push('acquired'),
+    () => settled.push('rejected'),
+  );
+  return { acquire, settled };
+}
+
+beforeAll(async () => {
+  server = await ZooKeeperServer.start({ logLevel: 'warn' });
+  observer = await ZooKeeper.connect(server.connectString);
+});
+
+afterAll(async () => {
+  await observer.close();
+  await server.stop();
+});
+
+beforeEach(async () => {
+  root = `/semaphore-${randomBytes(5).toString('hex')}`;
+  await observer.create(root);
+  proxy = await FaultProxy.start({ target: server.connectString });
+});
+
+afterEach(async () => {
+  await Promise.all(clients.splice(0).map((zk) => zk.close()));
+  await proxy.stop();
+});
+
+describe('a lease holder black-holed past its session timeout (2 leases, lostOn lost)', () => {
+  it('has its signal aborted before the waiter gets the lease; locks/ ends empty', async () => {
+    const events: string[] = [];
+    const { zk: directZk } = await open('direct');
+    const kept = await new Semaphore(directZk, '/pool', { leases: 2 }).acquire();
+    const { zk, log } = await open('proxy', SHORT_SESSION);
+    const lost = await new Semaphore(zk, '/pool', { leases: 2, lostOn: 'lost' }).acquire();
+    lost.signal.addEventListener('abort', () => events.push('holder signal aborted'));
+    const { zk: waiterZk } = await open('direct');
+    const waiter = pending(new Semaphore(waiterZk, '/pool', { leases: 2 }).acquire());
+    void waiter.acquire.then(() => events.push('waiter acquired'));
+    // The waiter holds the internal mutex while it waits for room among the leases.
+    await untilAsync('the waiter to wait for room', async () => {
+      return (await childrenOf('leases')).length === 3 && (await childrenOf('locks')).length === 1;
+    });
+
+    await zk.exists('/');
+    proxy.blackhole();
+    events.push('cut');
+    const next = await within('the waiter to get a lease', waiter.acquire, 6 * SHORT_SESSION);
+
+    expect(events).toEqual(['cut', 'holder signal aborted', 'waiter acquired']);
+    expect((lost.signal.reason as LeaseLostError).lossCause).toBe('lost');
+    expect(await childrenOf('leases')).toEqual([nameOf(kept), nameOf(next)].sort());
+    expect(await childrenOf('locks')).toEqual([]);
+    expect(kept.held).toBe(true);
+
+    proxy.pass();
+    await log.waitFor('connected', 4 * SHORT_SESSION);
+    expect(zk.sessionId).not.toBe(lost.sessionId);
+    expect(await observer.exists(`${root}${lost.path}`)).toBeNull();
+    await Promise.all([kept.release(), next.release(), lost.release()]);
+    expect(await childrenOf('leases')).toEqual([]);
+    expect(await childrenOf('locks')).toEqual([]);
+  });
+});
+
+describe('the waiter holding the internal mutex black-holed past its session timeout', () => {
+  it('gives the mutex up with its session; the waiter behind it gets the lease; nothing left', async () => {
+    const { zk: holderZk } = await open('direct');
+    const holder = await new Semaphore(holderZk, '/pool', { leases: 1 }).acquire();
+    const { zk, log } = await open('proxy', SHORT_SESSION);
+    const cut = pending(new Semaphore(zk, '/pool', { leases: 1 }).acquire());
+    await untilAsync('the cut waiter to hold the mutex and wait for room', async () => {
+      return (await childrenOf('leases')).length === 2 && (await childrenOf('locks')).length === 1;
+    });
+    const { zk: behindZk } = await open('direct');
+    const behind = pending(new Semaphore(behindZk, '/pool', { leases: 1 }).acquire());
+    await untilAsync('the next waiter to queue on the mutex', async () => {
+      return (await childrenOf('locks')).length === 2;
+    });
+
+    await zk.exists('/');
+    proxy.blackhole();
+    // The server expires the cut session: its mutex node and its lease node go with it, and the
+    // waiter behind takes the mutex and waits for room, which the holder still takes up.
+    expect(await within('the cut waiter to give up', rejectionOf(cut.acquire))).toBeInstanceOf(
+      SessionExpiredError,
+    );
+    expect(log.states).toEqual(['suspended', 'lost']);
+    await untilAsync('the cut session to expire', async () => {
+      return (await childrenOf('leases')).length === 2 && (await childrenOf('locks')).length === 1;
+    });
+    expect(behind.settled).toEqual([]);
+    expect(holder.held).toBe(true);
+
+    await holder.release();
+    const lease = await within('the waiter behind to get the lease', behind.acquire);
+    expect(await childrenOf('leases')).toEqual([nameOf(lease)]);
+    expect(await childrenOf('locks')).toEqual([]);
+    expect(lease.fencingToken).toBeGreaterThan(holder.fencingToken);
+
+    proxy.pass();
+    await log.waitFor('connected', 4 * SHORT_SESSION);
+    // Nothing of the cut waiter's came back with its new session.
+    expect(await childrenOf('leases')).toEqual([nameOf(lease)]);
+    expect(await childrenOf('locks')).toEqual([]);
+    await lease.release();
+    expect(await childrenOf('leases')).toEqual([]);
+  });
+});
