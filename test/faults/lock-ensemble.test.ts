@@ -5,6 +5,7 @@ import { Mutex } from '../../src/recipes/index.js';
 import type { Lease } from '../../src/recipes/index.js';
 import { ZooKeeperEnsemble } from '../../src/testing/index.js';
 import type { EnsembleMember } from '../../src/testing/index.js';
+import { figure } from './lock-helpers.js';
 import { StateLog, until, untilAsync, within } from './session-helpers.js';
 
 // kill -9 of the ensemble member a lock client is connected to. The client resumes its session on
@@ -65,10 +66,6 @@ async function watched(member: EnsembleMember, path: string): Promise<void> {
   await untilAsync(`a watch on ${path} at member ${member.id}`, async () =>
     (await member.fourLetterWord('wchp', { timeoutMs: 1000 })).includes(path),
   );
-}
-
-function figure(text: string): void {
-  console.info(`[lock figures] ${text}`);
 }
 
 beforeAll(async () => {

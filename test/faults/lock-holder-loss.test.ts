@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { NoNodeError, SessionExpiredError, ZooKeeper } from '../../src/index.js';
+import { SessionExpiredError, ZooKeeper } from '../../src/index.js';
 import { LeaseLostError, Mutex } from '../../src/recipes/index.js';
 import type { Lease, LostOn } from '../../src/recipes/index.js';
 import { FaultProxy, ZooKeeperServer } from '../../src/testing/index.js';
+import { childrenOf, figure, nameOf } from './lock-helpers.js';
 import { StateLog, until, within } from './session-helpers.js';
 
 // A holder whose hold ends without its doing: partitioned past its session timeout, or its node
@@ -33,16 +34,7 @@ async function open(
 }
 
 async function queueOf(lockPath: string): Promise<string[]> {
-  try {
-    return (await observer.getChildren(`${root}${lockPath}`)).children.sort();
-  } catch (error) {
-    if (error instanceof NoNodeError) return [];
-    throw error;
-  }
-}
-
-function nameOf(lease: Lease): string {
-  return lease.path.slice(lease.path.lastIndexOf('/') + 1);
+  return childrenOf(observer, `${root}${lockPath}`);
 }
 
 /** Event names in the order they happened: an order, never a duration, is what is asserted. */
@@ -80,10 +72,6 @@ async function queueBehind(
 function lossCauseOf(lease: Lease): string | undefined {
   const reason: unknown = lease.signal.reason;
   return reason instanceof LeaseLostError ? reason.lossCause : undefined;
-}
-
-function figure(text: string): void {
-  console.info(`[lock figures] ${text}`);
 }
 
 beforeAll(async () => {

@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { NoNodeError, ZooKeeper } from '../../src/index.js';
+import { ZooKeeper } from '../../src/index.js';
 import { LockTimeoutError, Mutex } from '../../src/recipes/index.js';
 import type { Lease } from '../../src/recipes/index.js';
 import { FaultProxy, ZooKeeperServer } from '../../src/testing/index.js';
 import type { WireCounts } from '../../src/testing/index.js';
+import { childrenOf, everyoneWaits, figure, nameOf, sequenceOf } from './lock-helpers.js';
 import { rejectionOf, sum, until, untilAsync, within } from './session-helpers.js';
 
 // The queue itself under stress: waiters leaving mid-queue, a long queue handed down one by one
@@ -27,51 +28,7 @@ async function open(host = server.connectString): Promise<ZooKeeper> {
 }
 
 async function queueOf(lockPath: string): Promise<string[]> {
-  try {
-    return (await observer.getChildren(`${root}${lockPath}`)).children.sort();
-  } catch (error) {
-    if (error instanceof NoNodeError) return [];
-    throw error;
-  }
-}
-
-function sequenceOf(lease: Lease): number {
-  return Number(lease.path.slice(-10));
-}
-
-/** For each watched path, the sessions watching it (four-letter word `wchp`). */
-async function watchersByPath(): Promise<Map<string, Set<bigint>>> {
-  const answer = await server.fourLetterWord('wchp', { timeoutMs: 2000 });
-  const watchers = new Map<string, Set<bigint>>();
-  let current: Set<bigint> | undefined;
-  for (const line of answer.split('\n').map((l) => l.trim())) {
-    if (line.startsWith('/')) watchers.set(line, (current = new Set()));
-    else if (line.startsWith('0x')) current?.add(BigInt(line));
-  }
-  return watchers;
-}
-
-/**
- * Until every node of the queue but the last is watched by a session other than its owner: its
- * successor, waiting for it. The queue must be complete (no node comes or goes meanwhile).
- */
-async function everyoneWaits(lockPath: string, size: number): Promise<void> {
-  const names = await queueOf(lockPath);
-  expect(names).toHaveLength(size);
-  const nodes = await Promise.all(
-    names
-      .sort((x, y) => Number(x.slice(-10)) - Number(y.slice(-10)))
-      .map(async (name) => {
-        const path = `${root}${lockPath}/${name}`;
-        return { path, owner: (await observer.exists(path))?.ephemeralOwner };
-      }),
-  );
-  await untilAsync('every waiter to watch the node ahead of it', async () => {
-    const watchers = await watchersByPath();
-    return nodes
-      .slice(0, -1)
-      .every(({ path, owner }) => [...(watchers.get(path) ?? [])].some((s) => s !== owner));
-  });
+  return childrenOf(observer, `${root}${lockPath}`);
 }
 
 /** A contender's acquire, its reported places and whether it settled, all seen synchronously. */
@@ -84,10 +41,6 @@ function contend(zk: ZooKeeper, options: { timeout?: number; signal?: AbortSigna
   // The test awaits or inspects `waiting` itself; a rejection must not also count as unhandled.
   waiting.catch(() => undefined);
   return { waiting, positions };
-}
-
-function figure(text: string): void {
-  console.info(`[lock figures] ${text}`);
 }
 
 beforeAll(async () => {
@@ -142,7 +95,7 @@ describe('waiters leaving mid-queue', () => {
     // Its place as the gaps closed: behind three, two, one, then holding.
     expect(last.positions).toEqual([3, 2, 1, 0]);
     expect(lease.fencingToken).toBeGreaterThan(holder.fencingToken);
-    expect(await queueOf('/lock')).toEqual([lease.path.slice('/lock/'.length)]);
+    expect(await queueOf('/lock')).toEqual([nameOf(lease)]);
     await lease.release();
     expect(await queueOf('/lock')).toEqual([]);
   });
@@ -168,7 +121,7 @@ describe(`a queue of ${WAITERS} waiters, each releasing as soon as it holds`, ()
       'every waiter to queue',
       async () => (await queueOf('/lock')).length === WAITERS + 1,
     );
-    await everyoneWaits('/lock', WAITERS + 1);
+    await everyoneWaits(server, observer, `${root}/lock`, WAITERS + 1);
 
     for (const proxy of via) proxy.resetCounts();
     const startedAt = performance.now();
@@ -177,7 +130,7 @@ describe(`a queue of ${WAITERS} waiters, each releasing as soon as it holds`, ()
     const elapsed = performance.now() - startedAt;
 
     // Queue order: sequence numbers and fencing tokens grow along the chain.
-    const sequences = acquired.map(({ lease }) => sequenceOf(lease));
+    const sequences = acquired.map(({ lease }) => sequenceOf(nameOf(lease)));
     expect(sequences).toEqual([...sequences].sort((x, y) => x - y));
     expect(new Set(sequences).size).toBe(WAITERS);
     const tokens = [holder.fencingToken, ...acquired.map(({ lease }) => lease.fencingToken)];
@@ -221,7 +174,7 @@ describe('the lock container reaped between holders', () => {
     await first.release();
     const second = await within('the second to acquire', waiting);
     await second.release();
-    expect([sequenceOf(first), sequenceOf(second)]).toEqual([0, 1]);
+    expect([sequenceOf(nameOf(first)), sequenceOf(nameOf(second))]).toEqual([0, 1]);
     expect((await observer.exists(`${root}/app/lock`))?.ephemeralOwner).toBe(0n);
 
     // The server's reaper (every 200 ms on the test servers) removes the empty containers.
@@ -230,14 +183,14 @@ describe('the lock container reaped between holders', () => {
     });
 
     const third = await new Mutex(a, '/app/lock').acquire();
-    expect(sequenceOf(third)).toBe(0);
+    expect(sequenceOf(nameOf(third))).toBe(0);
     expect(third.fencingToken).toBeGreaterThan(first.fencingToken);
     expect(third.fencingToken).toBeGreaterThan(second.fencingToken);
-    expect(await queueOf('/app/lock')).toEqual([third.path.slice('/app/lock/'.length)]);
+    expect(await queueOf('/app/lock')).toEqual([nameOf(third)]);
     await third.release();
     figure(
       `tokens across the reap: ${[first, second, third].map((l) => l.fencingToken).join(' < ')}; ` +
-        `sequences ${[first, second, third].map(sequenceOf).join(', ')}`,
+        `sequences ${[first, second, third].map((l) => sequenceOf(nameOf(l))).join(', ')}`,
     );
   });
 });

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { NoNodeError, ZooKeeper } from '../../src/index.js';
+import { ZooKeeper } from '../../src/index.js';
 import { LockTimeoutError, Mutex } from '../../src/recipes/index.js';
-import type { Lease } from '../../src/recipes/index.js';
 import { FaultProxy, ZooKeeperServer } from '../../src/testing/index.js';
+import { childrenOf, nameOf } from './lock-helpers.js';
 import { rejectionOf, StateLog, until, untilAsync, within } from './session-helpers.js';
 
 // A lock client whose write went through but whose reply was lost: the FaultProxy lets the
@@ -36,16 +36,7 @@ async function open(via: 'proxy' | 'direct'): Promise<{ zk: ZooKeeper; log: Stat
 
 /** The lock's children as the server has them; none once the empty container is reaped. */
 async function queueOf(lockPath: string): Promise<string[]> {
-  try {
-    return (await observer.getChildren(`${root}${lockPath}`)).children.sort();
-  } catch (error) {
-    if (error instanceof NoNodeError) return [];
-    throw error;
-  }
-}
-
-function nameOf(lease: Lease): string {
-  return lease.path.slice(lease.path.lastIndexOf('/') + 1);
+  return childrenOf(observer, `${root}${lockPath}`);
 }
 
 beforeAll(async () => {

@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { NoNodeError, SessionExpiredError, ZooKeeper } from '../../src/index.js';
+import { SessionExpiredError, ZooKeeper } from '../../src/index.js';
 import { LeaseLostError, Semaphore } from '../../src/recipes/index.js';
 import type { Lease } from '../../src/recipes/index.js';
 import { FaultProxy, ZooKeeperServer } from '../../src/testing/index.js';
+import { childrenOf, nameOf } from './lock-helpers.js';
 import { rejectionOf, StateLog, untilAsync, within } from './session-helpers.js';
 
 // A Semaphore (Curator's InterProcessSemaphoreV2 layout: waiters queue on a mutex under `locks/`,
@@ -33,17 +34,8 @@ async function open(
 }
 
 /** The children of `/pool/<part>` as the server has them; none once the container is reaped. */
-async function childrenOf(part: 'locks' | 'leases'): Promise<string[]> {
-  try {
-    return (await observer.getChildren(`${root}/pool/${part}`)).children.sort();
-  } catch (error) {
-    if (error instanceof NoNodeError) return [];
-    throw error;
-  }
-}
-
-function nameOf(lease: Lease): string {
-  return lease.path.slice(lease.path.lastIndexOf('/') + 1);
+function childrenOfPool(part: 'locks' | 'leases'): Promise<string[]> {
+  return childrenOf(observer, `${root}/pool/${part}`);
 }
 
 /** An acquire whose outcome is observable synchronously and never an unhandled rejection. */
@@ -90,7 +82,10 @@ describe('a lease holder black-holed past its session timeout (2 leases, lostOn 
     void waiter.acquire.then(() => events.push('waiter acquired'));
     // The waiter holds the internal mutex while it waits for room among the leases.
     await untilAsync('the waiter to wait for room', async () => {
-      return (await childrenOf('leases')).length === 3 && (await childrenOf('locks')).length === 1;
+      return (
+        (await childrenOfPool('leases')).length === 3 &&
+        (await childrenOfPool('locks')).length === 1
+      );
     });
 
     await zk.exists('/');
@@ -100,8 +95,8 @@ describe('a lease holder black-holed past its session timeout (2 leases, lostOn 
 
     expect(events).toEqual(['cut', 'holder signal aborted', 'waiter acquired']);
     expect((lost.signal.reason as LeaseLostError).lossCause).toBe('lost');
-    expect(await childrenOf('leases')).toEqual([nameOf(kept), nameOf(next)].sort());
-    expect(await childrenOf('locks')).toEqual([]);
+    expect(await childrenOfPool('leases')).toEqual([nameOf(kept), nameOf(next)].sort());
+    expect(await childrenOfPool('locks')).toEqual([]);
     expect(kept.held).toBe(true);
 
     proxy.pass();
@@ -109,8 +104,8 @@ describe('a lease holder black-holed past its session timeout (2 leases, lostOn 
     expect(zk.sessionId).not.toBe(lost.sessionId);
     expect(await observer.exists(`${root}${lost.path}`)).toBeNull();
     await Promise.all([kept.release(), next.release(), lost.release()]);
-    expect(await childrenOf('leases')).toEqual([]);
-    expect(await childrenOf('locks')).toEqual([]);
+    expect(await childrenOfPool('leases')).toEqual([]);
+    expect(await childrenOfPool('locks')).toEqual([]);
   });
 });
 
@@ -121,12 +116,15 @@ describe('the waiter holding the internal mutex black-holed past its session tim
     const { zk, log } = await open('proxy', SHORT_SESSION);
     const cut = pending(new Semaphore(zk, '/pool', { leases: 1 }).acquire());
     await untilAsync('the cut waiter to hold the mutex and wait for room', async () => {
-      return (await childrenOf('leases')).length === 2 && (await childrenOf('locks')).length === 1;
+      return (
+        (await childrenOfPool('leases')).length === 2 &&
+        (await childrenOfPool('locks')).length === 1
+      );
     });
     const { zk: behindZk } = await open('direct');
     const behind = pending(new Semaphore(behindZk, '/pool', { leases: 1 }).acquire());
     await untilAsync('the next waiter to queue on the mutex', async () => {
-      return (await childrenOf('locks')).length === 2;
+      return (await childrenOfPool('locks')).length === 2;
     });
 
     await zk.exists('/');
@@ -138,23 +136,26 @@ describe('the waiter holding the internal mutex black-holed past its session tim
     );
     expect(log.states).toEqual(['suspended', 'lost']);
     await untilAsync('the cut session to expire', async () => {
-      return (await childrenOf('leases')).length === 2 && (await childrenOf('locks')).length === 1;
+      return (
+        (await childrenOfPool('leases')).length === 2 &&
+        (await childrenOfPool('locks')).length === 1
+      );
     });
     expect(behind.settled).toEqual([]);
     expect(holder.held).toBe(true);
 
     await holder.release();
     const lease = await within('the waiter behind to get the lease', behind.acquire);
-    expect(await childrenOf('leases')).toEqual([nameOf(lease)]);
-    expect(await childrenOf('locks')).toEqual([]);
+    expect(await childrenOfPool('leases')).toEqual([nameOf(lease)]);
+    expect(await childrenOfPool('locks')).toEqual([]);
     expect(lease.fencingToken).toBeGreaterThan(holder.fencingToken);
 
     proxy.pass();
     await log.waitFor('connected', 4 * SHORT_SESSION);
     // Nothing of the cut waiter's came back with its new session.
-    expect(await childrenOf('leases')).toEqual([nameOf(lease)]);
-    expect(await childrenOf('locks')).toEqual([]);
+    expect(await childrenOfPool('leases')).toEqual([nameOf(lease)]);
+    expect(await childrenOfPool('locks')).toEqual([]);
     await lease.release();
-    expect(await childrenOf('leases')).toEqual([]);
+    expect(await childrenOfPool('leases')).toEqual([]);
   });
 });
