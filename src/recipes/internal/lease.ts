@@ -1,13 +1,12 @@
 import {
   ClientClosedError,
-  ConnectionLossError,
   InvalidArgumentError,
   NoNodeError,
-  RequestTimeoutError,
   SessionExpiredError,
 } from '../../client/index.js';
 import type { CheckOpResult, Transaction, ZooKeeper, ZooKeeperState } from '../../client/index.js';
 import { abortable } from './abortable.js';
+import { isConnectionTrouble, retryPause } from './connection-trouble.js';
 import { LeaseLostError } from './errors.js';
 import type { LeaseLossCause } from './errors.js';
 import type { LockLease } from './lock-lease.js';
@@ -29,8 +28,6 @@ export interface LeaseNode {
   readonly path: string;
   readonly czxid: bigint;
 }
-
-const RETRY_PAUSE_MS = 100;
 
 /**
  * What the holder of a lock gets. `signal` aborts (reason: LeaseLostError) as soon as the hold can
@@ -150,9 +147,8 @@ export async function deleteUntilGone(zk: ZooKeeper, path: string): Promise<void
     } catch (error) {
       if (error instanceof NoNodeError) return;
       if (error instanceof SessionExpiredError || error instanceof ClientClosedError) return;
-      if (!(error instanceof ConnectionLossError || error instanceof RequestTimeoutError))
-        throw error;
+      if (!isConnectionTrouble(error)) throw error;
     }
-    await new Promise((resolve) => setTimeout(resolve, RETRY_PAUSE_MS));
+    await retryPause();
   }
 }

@@ -1,5 +1,6 @@
 import type { Data, ZooKeeper } from '../../client/index.js';
 import { LeaseLostError } from './errors.js';
+import { readThrough } from './connection-trouble.js';
 import { GiveUp } from './give-up.js';
 import type { AcquireOptions } from './give-up.js';
 import { deleteUntilGone } from './lease.js';
@@ -59,7 +60,7 @@ export async function acquireNode(
     // Issued in the same tick as the listing below, so both leave in one write.
     ownNode = new NodeWatch(zk, node.path);
     const list = async (): Promise<Participant[]> =>
-      queueOrder((await give.race(zk.getChildren(path))).children, driver.markers);
+      queueOrder((await readThrough(give, () => zk.getChildren(path))).children, driver.markers);
     let queue = await list();
     const name = node.name;
     let lastPosition = -1;
@@ -77,7 +78,9 @@ export async function acquireNode(
         await deleteUntilGone(zk, node.path);
         return undefined;
       }
-      const { stat, watch } = await give.race(zk.exists(`${path}/${blocker}`, { watch: true }));
+      const { stat, watch } = await readThrough(give, () =>
+        zk.exists(`${path}/${blocker}`, { watch: true }),
+      );
       if (stat === null) {
         queue = queue[0]?.name === blocker ? queue.slice(1) : await list();
         continue;

@@ -1,10 +1,8 @@
-import { ConnectionLossError, RequestTimeoutError } from '../../client/index.js';
 import type { ZooKeeper } from '../../client/index.js';
+import { isConnectionTrouble, retryPause } from './connection-trouble.js';
 
 /** How a watched node's watch ended: the node is gone, or the session that watched it is. */
 export type NodeWatchEnd = 'deleted' | 'sessionEnded';
-
-const RETRY_PAUSE_MS = 100;
 
 /**
  * A standing watch on one node (ours, in a lock queue): set as soon as the node exists, re-set
@@ -44,9 +42,9 @@ export class NodeWatch {
         }
         event = await watch;
       } catch (error) {
-        if (error instanceof ConnectionLossError || error instanceof RequestTimeoutError) {
+        if (isConnectionTrouble(error)) {
           // The watch may not be set: set it again once the connection is back.
-          await new Promise((resolve) => setTimeout(resolve, RETRY_PAUSE_MS));
+          await retryPause();
           continue;
         }
         this.end('sessionEnded');

@@ -1,11 +1,30 @@
-import { NodeExistsError } from '../../client/index.js';
+import { NoNodeError, NodeExistsError } from '../../client/index.js';
 import type { ZooKeeper } from '../../client/index.js';
+import { isConnectionTrouble, retryPause } from './connection-trouble.js';
+
+/** Enough for any real race with the container reaper; a path that keeps vanishing is a bug. */
+const MAX_ROUNDS = 20;
 
 /**
  * Creates `path` and its missing ancestors as containers, so the server removes them once empty
- * and lock paths do not pile up. Ancestors that exist (of any kind) are left as they are.
+ * and lock paths do not pile up. Ancestors that exist (of any kind) are left as they are. An
+ * ancestor reaped between our steps (an empty container goes within the reaper's interval) makes
+ * us start again from the top, and connection trouble makes us repeat the step.
  */
 export async function ensureContainers(zk: ZooKeeper, path: string): Promise<void> {
+  for (let round = 1; ; round++) {
+    try {
+      await createLevels(zk, path);
+      return;
+    } catch (error) {
+      const again = error instanceof NoNodeError || isConnectionTrouble(error);
+      if (!again || round >= MAX_ROUNDS) throw error;
+    }
+    await retryPause();
+  }
+}
+
+async function createLevels(zk: ZooKeeper, path: string): Promise<void> {
   const parts = path.split('/').filter((part) => part !== '');
   let current = '';
   for (const part of parts) {

@@ -1,5 +1,6 @@
-import { ConnectionLossError, NoNodeError, RequestTimeoutError } from '../../client/index.js';
+import { NoNodeError } from '../../client/index.js';
 import type { Data, Stat, ZooKeeper } from '../../client/index.js';
+import { isConnectionTrouble, retryPause } from './connection-trouble.js';
 import { protectedPrefix } from './node-names.js';
 import { ensureContainers } from './parents.js';
 
@@ -10,9 +11,6 @@ export interface CreatedNode {
   readonly name: string;
   readonly stat: Stat;
 }
-
-/** Pause before looking again after a failure we retry; requests wait for reconnects themselves. */
-const RETRY_PAUSE_MS = 50;
 
 /**
  * Creates an ephemeral-sequential node `<parent>/_c_<uuid>-<name><seq>` (Curator's protected
@@ -46,16 +44,12 @@ export async function protectedCreate(
         await ensureContainers(zk, parent);
         continue;
       }
-      if (!isUnknownOutcome(error)) throw error;
+      if (!isConnectionTrouble(error)) throw error;
     }
     const found = await findOurs(zk, parent, prefix);
     if (found !== undefined) return found;
-    await pause();
+    await retryPause();
   }
-}
-
-function isUnknownOutcome(error: unknown): boolean {
-  return error instanceof ConnectionLossError || error instanceof RequestTimeoutError;
 }
 
 /**
@@ -82,8 +76,8 @@ async function findOurs(
       return undefined;
     } catch (error) {
       if (error instanceof NoNodeError) return undefined;
-      if (!isUnknownOutcome(error)) throw error;
-      await pause();
+      if (!isConnectionTrouble(error)) throw error;
+      await retryPause();
     }
   }
 }
@@ -94,8 +88,4 @@ async function deleteQuietly(zk: ZooKeeper, path: string): Promise<void> {
   } catch (error) {
     if (!(error instanceof NoNodeError)) throw error;
   }
-}
-
-function pause(): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, RETRY_PAUSE_MS));
 }
