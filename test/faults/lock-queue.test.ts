@@ -14,6 +14,7 @@ import { rejectionOf, sum, until, untilAsync, within } from './session-helpers.j
 
 const SESSION_TIMEOUT = 10_000;
 const WAITERS = 50;
+const EXISTS = 3;
 
 let server: ZooKeeperServer;
 let observer: ZooKeeper;
@@ -192,5 +193,34 @@ describe('the lock container reaped between holders', () => {
       `tokens across the reap: ${[first, second, third].map((l) => l.fencingToken).join(' < ')}; ` +
         `sequences ${[first, second, third].map((l) => sequenceOf(nameOf(l))).join(', ')}`,
     );
+  });
+
+  it('is re-created when an ancestor is reaped between the steps that re-create the path', async () => {
+    // /app: an empty container the server will reap as soon as its last child goes.
+    await observer.create(`${root}/app`, undefined, { mode: 'container' });
+    await observer.create(`${root}/app/keep`, 'x');
+    const proxy = await FaultProxy.start({ target: server.connectString });
+    proxies.push(proxy);
+    const zk = await open(proxy.connectString);
+    // Each chunk waits 300 ms in the proxy: time to catch the exists on /app on its way.
+    proxy.delay(300);
+    const acquiring = new Mutex(zk, '/app/lock').acquire();
+    // The create of our node fails (no /app/lock); then the lock asks whether /app exists: its
+    // answer (yes) is held until the server has reaped /app, so the next step finds it gone.
+    await until(
+      'the exists on /app to reach the server',
+      () => (proxy.counts().clientToServer.byOpcode[EXISTS] ?? 0) >= 1,
+    );
+    proxy.blackhole();
+    await observer.delete(`${root}/app/keep`);
+    await untilAsync('the server to reap /app', async () => {
+      return (await observer.exists(`${root}/app`)) === null;
+    });
+    proxy.pass();
+
+    const lease = await within('the acquire', acquiring);
+    expect(await queueOf('/app/lock')).toEqual([nameOf(lease)]);
+    expect((await observer.exists(`${root}/app`))?.ephemeralOwner).toBe(0n);
+    await lease.release();
   });
 });

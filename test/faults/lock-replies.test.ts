@@ -16,6 +16,8 @@ import { rejectionOf, StateLog, until, untilAsync, within } from './session-help
 
 const CREATE2 = 15;
 const DELETE = 2;
+const EXISTS = 3;
+const GET_CHILDREN2 = 12;
 const SESSION_TIMEOUT = 10_000;
 const PROTECTED_LOCK_NODE =
   /^_c_[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}-lock-\d{10}$/;
@@ -143,6 +145,49 @@ describe('the create of the lock node applied, its reply lost', () => {
     expect(log.states).toEqual(['suspended', 'reconnected']);
     expect(held.held).toBe(true);
     await held.release();
+    expect(await queueOf('/lock')).toEqual([]);
+  });
+});
+
+// A read that is lost costs a reconnect, not the waiter's place: the acquire repeats it.
+describe('a read of the queue whose reply is lost', () => {
+  it('on a free lock, the listing: the acquire still gets the lock on the same session', async () => {
+    await observer.create(`${root}/lock`, undefined, { mode: 'container' });
+    const { zk, log } = await open('proxy');
+    const dropped = proxy.dropReplyTo(GET_CHILDREN2);
+
+    const lease = await within('the acquire', new Mutex(zk, '/lock').acquire());
+    await dropped;
+
+    expect(log.states).toEqual(['suspended', 'reconnected']);
+    expect(lease.held).toBe(true);
+    expect(lease.sessionId).toBe(zk.sessionId);
+    expect(await queueOf('/lock')).toEqual([nameOf(lease)]);
+    expect(proxy.counts().clientToServer.byOpcode[CREATE2]).toBe(1);
+    await lease.release();
+    expect(await queueOf('/lock')).toEqual([]);
+  });
+
+  it('behind a holder, its first read after the create: it keeps its place and acquires', async () => {
+    const { zk: holderZk } = await open('direct');
+    const held = await new Mutex(holderZk, '/lock').acquire();
+    const { zk, log } = await open('proxy');
+    // The first exists after the create (the watch on our node or on the one ahead): its loss
+    // closes the connection under the listing as well.
+    const dropped = proxy.dropReplyTo(EXISTS);
+    const positions: number[] = [];
+    const waiting = new Mutex(zk, '/lock').acquire({ onPosition: (p) => positions.push(p) });
+    await dropped;
+    await log.waitFor('reconnected');
+    await until('the waiter to queue', () => positions.length > 0);
+    expect(await queueOf('/lock')).toHaveLength(2);
+
+    await held.release();
+    const lease = await within('the waiter to acquire', waiting);
+    expect(positions).toEqual([1, 0]);
+    expect(log.states).toEqual(['suspended', 'reconnected']);
+    expect(await queueOf('/lock')).toEqual([nameOf(lease)]);
+    await lease.release();
     expect(await queueOf('/lock')).toEqual([]);
   });
 });
