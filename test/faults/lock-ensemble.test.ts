@@ -3,15 +3,18 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { NoNodeError, ZooKeeper } from '../../src/index.js';
 import { Mutex } from '../../src/recipes/index.js';
 import type { Lease } from '../../src/recipes/index.js';
-import { ZooKeeperEnsemble } from '../../src/testing/index.js';
+import { FaultProxy, ZooKeeperEnsemble } from '../../src/testing/index.js';
 import type { EnsembleMember } from '../../src/testing/index.js';
-import { figure } from './lock-helpers.js';
-import { StateLog, until, untilAsync, within } from './session-helpers.js';
+import { figure, nameOf } from './lock-helpers.js';
+import { StateLog, sum, until, untilAsync, within } from './session-helpers.js';
 
 // kill -9 of the ensemble member a lock client is connected to. The client resumes its session on
 // a survivor well within the session timeout, so with lostOn 'lost' the hold goes on: the
-// signal stays quiet, the node stays, and nobody else acquires meanwhile. One real 3-member
-// ensemble for the file; afterEach restarts whatever a test killed.
+// signal stays quiet, the node stays, and nobody else acquires meanwhile. Also a create whose
+// reply is lost on one member and looked for from another. One real 3-member ensemble for the
+// file; afterEach restarts whatever a test killed.
+
+const CREATE2 = 15;
 
 /** Long enough for a reconnect to another member (and an election) to fit in one session. */
 const SESSION_TIMEOUT = 8000;
@@ -19,6 +22,7 @@ const SESSION_TIMEOUT = 8000;
 let ensemble: ZooKeeperEnsemble;
 let root: string;
 const clients: ZooKeeper[] = [];
+const proxies: FaultProxy[] = [];
 
 async function open(connectString: string): Promise<{ zk: ZooKeeper; log: StateLog }> {
   const zk = await ZooKeeper.connect(`${connectString}${root}`, {
@@ -85,6 +89,7 @@ beforeEach(async () => {
 
 afterEach(async () => {
   await Promise.all(clients.splice(0).map((zk) => zk.close()));
+  await Promise.all(proxies.splice(0).map((p) => p.stop()));
   const down = ensemble.members.filter((m) => !m.isRunning());
   await Promise.all(down.map((m) => m.restart()));
   await ensemble.waitForQuorum();
@@ -163,5 +168,35 @@ describe('kill -9 of the member a waiter is connected to', () => {
     expect(next.sessionId).toBe(waiterZk.sessionId);
     await next.release();
     expect(await queueOf(holderZk, '/lock')).toEqual([]);
+  });
+});
+
+describe('the create of the lock node applied through one member, its reply lost', () => {
+  it('is found from another member (after a sync) and adopted: one node, ours', async () => {
+    const via = await Promise.all(
+      ensemble.members.map((m) => FaultProxy.start({ target: m.connectString })),
+    );
+    proxies.push(...via);
+    const { zk, log } = await open(via.map((p) => p.connectString).join(','));
+    // The parent first, so the one create2 of the acquire is that of our node.
+    await zk.create('/lock', undefined, { mode: 'container' });
+    const first = via.find((p) => p.port === zk.connectedServer?.port)!;
+    const dropped = first.dropReplyTo(CREATE2);
+
+    const acquiring = new Mutex(zk, '/lock').acquire();
+    const reply = await dropped;
+    // That member's way is shut: the client comes back through another one, which may not have
+    // applied the create yet when it is asked.
+    await first.stop();
+    const lease = await within('the acquire', acquiring);
+
+    expect(reply.err).toBe(0);
+    expect(lease.fencingToken).toBe(reply.zxid);
+    expect(zk.connectedServer?.port).not.toBe(first.port);
+    expect(log.states).toEqual(['suspended', 'reconnected']);
+    expect(sum(via, (p) => p.counts().clientToServer.byOpcode[CREATE2] ?? 0)).toBe(1);
+    expect(await queueOf(zk, '/lock')).toEqual([nameOf(lease)]);
+    await lease.release();
+    expect(await queueOf(zk, '/lock')).toEqual([]);
   });
 });
