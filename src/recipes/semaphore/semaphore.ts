@@ -1,5 +1,6 @@
 import type { Data, ZooKeeper } from '../../client/index.js';
 import { InvalidArgumentError, validatePath } from '../../client/index.js';
+import { readThrough } from '../internal/connection-trouble.js';
 import { LeaseLostError } from '../internal/errors.js';
 import { GiveUp, validateTimeout } from '../internal/give-up.js';
 import type { AcquireOptions } from '../internal/give-up.js';
@@ -142,7 +143,9 @@ export class Semaphore {
   /** Whether at most N lease nodes exist, ours among them; with `wait`, waits until they do. */
   private async waitForRoom(lease: CreatedNode, give: GiveUp, wait: boolean): Promise<boolean> {
     for (;;) {
-      const listing = await give.race(this.zk.getChildren(this.leasesPath, { watch: wait }));
+      const listing = await readThrough(give, () =>
+        this.zk.getChildren(this.leasesPath, { watch: wait }),
+      );
       give.check();
       if (!listing.children.includes(lease.name)) {
         throw new LeaseLostError(lease.path, 'nodeDeleted');
