@@ -14,6 +14,8 @@ import { rejectionOf, StateLog, untilAsync, within } from './session-helpers.js'
 // happens, the internal mutex must not stay held, or every later waiter would hang behind it.
 
 /** Short, so an expiry takes a few seconds; the server's minimum is 1000 ms. */
+/** getChildren2, the opcode of the client's listings. */
+const GET_CHILDREN2 = 12;
 const SHORT_SESSION = 3000;
 const SESSION_TIMEOUT = 10_000;
 
@@ -157,5 +159,36 @@ describe('the waiter holding the internal mutex black-holed past its session tim
     expect(await childrenOfPool('locks')).toEqual([]);
     await lease.release();
     expect(await childrenOfPool('leases')).toEqual([]);
+  });
+});
+
+// A connection blip must not cost a waiter its place: the listing of leases/ is repeated.
+describe('the Semaphore waiter whose listing of leases/ is lost', () => {
+  it('keeps waiting and gets the lease', async () => {
+    const { zk: holderZk } = await open('direct');
+    const held = await new Semaphore(holderZk, '/pool', { leases: 1 }).acquire();
+    const { zk, log } = await open('proxy');
+    // Each chunk waits 300 ms in the proxy: time to arm the drop between the create of the lease
+    // node and the listing of leases/ that follows its answer.
+    proxy.delay(300);
+    const outcome = new Semaphore(zk, '/pool', { leases: 1 }).acquire().then(
+      (lease) => lease,
+      (error: unknown) => error,
+    );
+    // Its lease node is made (the answer still held in the proxy): the next listing is that of
+    // leases/. (/pool/locks, left empty by the holder, may be reaped and re-created first.)
+    await untilAsync('the waiter to create its lease node', async () => {
+      return (await childrenOf(observer, `${root}/pool/leases`)).length === 2;
+    });
+    const dropped = proxy.dropReplyTo(GET_CHILDREN2);
+    proxy.pass();
+    await dropped;
+    await log.waitFor('reconnected');
+
+    await held.release();
+    const lease = await within('the waiter to get the lease', outcome);
+    expect(lease).not.toBeInstanceOf(Error);
+    expect(await childrenOf(observer, `${root}/pool/leases`)).toEqual([nameOf(lease as Lease)]);
+    expect(await childrenOf(observer, `${root}/pool/locks`)).toEqual([]);
   });
 });
