@@ -33,7 +33,7 @@ const layerRules = Object.entries(forbiddenByLayer)
   }));
 
 export default defineConfig(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**'] },
+  { ignores: ['dist/**', 'dist-bench/**', 'dist-examples/**', 'node_modules/**', 'coverage/**'] },
   js.configs.recommended,
   tseslint.configs.strictTypeChecked,
   {
