@@ -1,44 +1,22 @@
 import { EventEmitter } from 'node:events';
-import {
-  CreateRequest,
-  CreateTTLRequest,
-  Create2Response,
-  DeleteRequest,
-  ErrorCode,
-  ExistsRequest,
-  ExistsResponse,
-  GetACLRequest,
-  GetACLResponse,
-  GetChildren2Request,
-  GetChildren2Response,
-  GetDataRequest,
-  GetDataResponse,
-  OpCode,
-  SetACLRequest,
-  SetACLResponse,
-  SetDataRequest,
-  SetDataResponse,
-  SyncRequest,
-  SyncResponse,
-} from '../protocol/index.js';
 import type { ACL, Stat } from '../protocol/index.js';
-import { OPEN_ACL_UNSAFE, validateAcl } from './acl.js';
+import { OPEN_ACL_UNSAFE } from './acl.js';
 import { Chroot } from './chroot.js';
 import { parseConnectString } from './connect-string.js';
 import type { HostAddress } from './connect-string.js';
 import type { ConnectionCounters } from './connection.js';
-import { encodeCreate } from './create.js';
 import { validatePath } from './path.js';
 import { Session } from './session.js';
-import type { ReplyHook, SessionState } from './session.js';
+import type { SessionState } from './session.js';
 import { retry } from './retry.js';
 import type { RetryOptions } from './retry.js';
 import { stateStream } from './state-stream.js';
 import type { StateChange } from './state-stream.js';
 import { Transaction } from './transaction.js';
 import { sessionOptions } from './options.js';
-import { asBuffer, toBytes, validateVersion } from './values.js';
-import { watchFor } from './watch-promise.js';
+import type { OpContext } from './operations/context.js';
+import * as reads from './operations/reads.js';
+import * as writes from './operations/writes.js';
 import type {
   CreateOptions,
   CreateResult,
@@ -68,11 +46,18 @@ interface ZooKeeperEvents {
  * `ClientClosedError`, or `InvalidArgumentError` for input that is refused before anything is sent.
  */
 export class ZooKeeper extends EventEmitter<ZooKeeperEvents> {
+  private readonly ops: OpContext;
+
   private constructor(
     private readonly session: Session,
     private readonly chroot: Chroot,
   ) {
     super();
+    this.ops = {
+      session,
+      chroot,
+      serverPath: (path, sequential) => this.serverPath(path, sequential),
+    };
     let previous: ZooKeeperState = session.state;
     session.onStateChange = (state, detail) => {
       const change: StateChange = { state, previous, ...detail };
@@ -174,36 +159,13 @@ export class ZooKeeper extends EventEmitter<ZooKeeperEvents> {
    * NoChildrenForEphemeralsError, InvalidACLError, NoAuthError, BadArgumentsError, or
    * UnimplementedError (TTL on a server without extended types).
    */
-  async create(path: string, data?: Data, options: CreateOptions = {}): Promise<CreateResult> {
-    const request = encodeCreate(path, data, options, (p, seq) => this.serverPath(p, seq));
-    const reply = request.ttl
-      ? await this.session.submit(
-          request.opcode,
-          path,
-          CreateTTLRequest,
-          request.record,
-          Create2Response,
-        )
-      : await this.session.submit(
-          request.opcode,
-          path,
-          CreateRequest,
-          request.record,
-          Create2Response,
-        );
-    return { path: this.chroot.fromServer(reply.path), stat: reply.stat };
+  create(path: string, data?: Data, options: CreateOptions = {}): Promise<CreateResult> {
+    return writes.create(this.ops, path, data, options);
   }
 
   /** Deletes a node. Rejects with NoNodeError, BadVersionError, NotEmptyError or NoAuthError. */
-  async delete(path: string, options: VersionOptions = {}): Promise<void> {
-    const version = validateVersion(options.version);
-    await this.session.submit(
-      OpCode.delete,
-      path,
-      DeleteRequest,
-      { path: this.serverPath(path), version },
-      null,
-    );
+  delete(path: string, options: VersionOptions = {}): Promise<void> {
+    return writes.remove(this.ops, path, options);
   }
 
   /** The node's Stat, or null when it does not exist. With `watch`, a watch is left either way. */
@@ -216,73 +178,27 @@ export class ZooKeeper extends EventEmitter<ZooKeeperEvents> {
     path: string,
     options?: WatchOptions,
   ): Promise<Stat | null | ({ stat: Stat | null } & Watched)>;
-  async exists(
+  exists(
     path: string,
     options: WatchOptions = {},
   ): Promise<Stat | null | ({ stat: Stat | null } & Watched)> {
-    const serverPath = this.serverPath(path);
-    const watch =
-      options.watch === true ? watchFor(this.session.watches, this.chroot, serverPath) : undefined;
-    const hook: ReplyHook | undefined =
-      watch === undefined
-        ? undefined
-        : (err) => {
-            if (err === 0) watch.register('data');
-            else if (err === ErrorCode.NONODE) watch.register('exist');
-          };
-    let stat: Stat | null;
-    try {
-      const reply = await this.session.submit(
-        OpCode.exists,
-        path,
-        ExistsRequest,
-        { path: serverPath, watch: watch !== undefined },
-        ExistsResponse,
-        hook,
-      );
-      stat = reply.stat;
-    } catch (error) {
-      if (!(error instanceof Error && 'zkCode' in error && error.zkCode === ErrorCode.NONODE))
-        throw error;
-      stat = null;
-    }
-    return watch === undefined ? stat : { stat, watch: watch.promise };
+    return reads.exists(this.ops, path, options);
   }
 
   /** The node's data and Stat. Rejects with NoNodeError or NoAuthError. */
   getData(path: string): Promise<GetDataResult>;
   getData(path: string, options: WatchOptions & { watch: true }): Promise<GetDataResult & Watched>;
   getData(path: string, options?: WatchOptions): Promise<GetDataResult | (GetDataResult & Watched)>;
-  async getData(
+  getData(
     path: string,
     options: WatchOptions = {},
   ): Promise<GetDataResult | (GetDataResult & Watched)> {
-    const serverPath = this.serverPath(path);
-    const watch =
-      options.watch === true ? watchFor(this.session.watches, this.chroot, serverPath) : undefined;
-    const reply = await this.session.submit(
-      OpCode.getData,
-      path,
-      GetDataRequest,
-      { path: serverPath, watch: watch !== undefined },
-      GetDataResponse,
-      watch?.registerOnSuccess('data'),
-    );
-    const result = { data: asBuffer(reply.data), stat: reply.stat };
-    return watch === undefined ? result : { ...result, watch: watch.promise };
+    return reads.getData(this.ops, path, options);
   }
 
   /** Sets the node's data; returns the new Stat. Rejects with NoNodeError, BadVersionError or NoAuthError. */
-  async setData(path: string, data: Data, options: VersionOptions = {}): Promise<Stat> {
-    const version = validateVersion(options.version);
-    const reply = await this.session.submit(
-      OpCode.setData,
-      path,
-      SetDataRequest,
-      { path: this.serverPath(path), data: toBytes(data), version },
-      SetDataResponse,
-    );
-    return reply.stat;
+  setData(path: string, data: Data, options: VersionOptions = {}): Promise<Stat> {
+    return writes.setData(this.ops, path, data, options);
   }
 
   /** Child names and the node's Stat. Rejects with NoNodeError or NoAuthError. */
@@ -295,67 +211,32 @@ export class ZooKeeper extends EventEmitter<ZooKeeperEvents> {
     path: string,
     options?: WatchOptions,
   ): Promise<GetChildrenResult | (GetChildrenResult & Watched)>;
-  async getChildren(
+  getChildren(
     path: string,
     options: WatchOptions = {},
   ): Promise<GetChildrenResult | (GetChildrenResult & Watched)> {
-    const serverPath = this.serverPath(path);
-    const watch =
-      options.watch === true ? watchFor(this.session.watches, this.chroot, serverPath) : undefined;
-    const reply = await this.session.submit(
-      OpCode.getChildren2,
-      path,
-      GetChildren2Request,
-      { path: serverPath, watch: watch !== undefined },
-      GetChildren2Response,
-      watch?.registerOnSuccess('child'),
-    );
-    const result = { children: reply.children, stat: reply.stat };
-    return watch === undefined ? result : { ...result, watch: watch.promise };
+    return reads.getChildren(this.ops, path, options);
   }
 
   /** The node's ACL and Stat. Rejects with NoNodeError or NoAuthError. */
-  async getACL(path: string): Promise<GetACLResult> {
-    const reply = await this.session.submit(
-      OpCode.getACL,
-      path,
-      GetACLRequest,
-      { path: this.serverPath(path) },
-      GetACLResponse,
-    );
-    return { acl: reply.acl, stat: reply.stat };
+  getACL(path: string): Promise<GetACLResult> {
+    return reads.getACL(this.ops, path);
   }
 
   /**
    * Replaces the node's ACL; `version` is checked against Stat.aversion. Rejects with NoNodeError,
    * BadVersionError, InvalidACLError or NoAuthError.
    */
-  async setACL(path: string, acl: readonly ACL[], options: VersionOptions = {}): Promise<Stat> {
-    const serverPath = this.serverPath(path);
-    validateAcl(acl, path);
-    const version = validateVersion(options.version);
-    const reply = await this.session.submit(
-      OpCode.setACL,
-      path,
-      SetACLRequest,
-      { path: serverPath, acl, version },
-      SetACLResponse,
-    );
-    return reply.stat;
+  setACL(path: string, acl: readonly ACL[], options: VersionOptions = {}): Promise<Stat> {
+    return writes.setACL(this.ops, path, acl, options);
   }
 
   /**
    * Waits until the server this client is connected to has applied every write the leader had
    * committed when the sync arrived, so later reads on this client see at least that state.
    */
-  async sync(path = '/'): Promise<void> {
-    await this.session.submit(
-      OpCode.sync,
-      path,
-      SyncRequest,
-      { path: this.serverPath(path) },
-      SyncResponse,
-    );
+  sync(path = '/'): Promise<void> {
+    return reads.sync(this.ops, path);
   }
 
   /**
