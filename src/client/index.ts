@@ -1,5 +1,12 @@
 export { ZooKeeper } from './zookeeper.js';
 export type { ZooKeeperState } from './zookeeper.js';
+export { MultiRead } from './multi-read.js';
+export type {
+  GetChildrenReadResult,
+  GetDataReadResult,
+  ReadErrorResult,
+  ReadResult,
+} from './multi-read.js';
 export { Transaction } from './transaction.js';
 export type {
   CheckOpResult,

@@ -12,6 +12,7 @@ import { retry } from './retry.js';
 import type { RetryOptions } from './retry.js';
 import { stateStream } from './state-stream.js';
 import type { StateChange } from './state-stream.js';
+import { MultiRead } from './multi-read.js';
 import { Transaction } from './transaction.js';
 import { sessionOptions } from './options.js';
 import type { OpContext } from './operations/context.js';
@@ -246,6 +247,14 @@ export class ZooKeeper extends EventEmitter<ZooKeeperEvents> {
     return new Transaction(this.session, this.chroot, (path, sequential) =>
       this.serverPath(path, sequential),
     );
+  }
+
+  /**
+   * A multiRead (servers 3.6+): add getData and getChildren reads, then `commit()`. Not atomic:
+   * each read resolves to its result or to `{ type: 'error', error }` on its own.
+   */
+  multiRead(): MultiRead {
+    return new MultiRead(this.ops);
   }
 
   /**
