@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import type { ACL, Stat } from '../protocol/index.js';
+import type { ACL, Id, Stat } from '../protocol/index.js';
 import { OPEN_ACL_UNSAFE } from './acl.js';
 import { Chroot } from './chroot.js';
 import { parseConnectString } from './connect-string.js';
@@ -15,6 +15,7 @@ import type { StateChange } from './state-stream.js';
 import { MultiRead } from './multi-read.js';
 import { Transaction } from './transaction.js';
 import { sessionOptions } from './options.js';
+import * as admin from './operations/admin.js';
 import type { OpContext } from './operations/context.js';
 import * as reads from './operations/reads.js';
 import * as writes from './operations/writes.js';
@@ -238,6 +239,32 @@ export class ZooKeeper extends EventEmitter<ZooKeeperEvents> {
    */
   sync(path = '/'): Promise<void> {
     return reads.sync(this.ops, path);
+  }
+
+  /**
+   * The paths of this session's ephemeral nodes whose path starts with `prefix` (servers 3.6+),
+   * unordered. The prefix is matched as a string, not as a path: `/locks/lock-` finds
+   * `/locks/lock-0000000003`; it need only start with `/`. Under a chroot, the chroot is put before
+   * the prefix and stripped from the results (the Java client does neither).
+   */
+  getEphemerals(prefix = '/'): Promise<string[]> {
+    return admin.getEphemerals(this.ops, prefix);
+  }
+
+  /**
+   * How many nodes are below `path`, at any depth, not counting it (servers 3.6+). Rejects with
+   * NoNodeError or NoAuthError.
+   */
+  getAllChildrenNumber(path: string): Promise<number> {
+    return admin.getAllChildrenNumber(this.ops, path);
+  }
+
+  /**
+   * The identities the server holds for this session (servers 3.7+): `{ scheme: 'ip', id }` for
+   * every connection, plus one per other authentication the session holds.
+   */
+  whoAmI(): Promise<Id[]> {
+    return admin.whoAmI(this.ops);
   }
 
   /**

@@ -114,3 +114,92 @@ describe('multiRead', () => {
     );
   });
 });
+
+describe('getEphemerals', () => {
+  it("lists this session's ephemerals under the chroot, stripped, by string prefix", async () => {
+    await zk.create('/locks');
+    const a = await zk.create('/locks/lock-', '', { mode: 'ephemeral-sequential' });
+    const b = await zk.create('/locks/lock-', '', { mode: 'ephemeral-sequential' });
+    await zk.create('/locks/other', '', { mode: 'ephemeral' });
+    await zk.create('/e', '', { mode: 'ephemeral' });
+    await zk.create('/persistent');
+    // Another session's ephemeral, in our chroot and outside it: neither is ours.
+    await admin.create(`${root}/theirs`, '', { mode: 'ephemeral' });
+    await admin.create(`${root}-sibling`, '', { mode: 'ephemeral' });
+
+    expect((await zk.getEphemerals()).sort()).toEqual(
+      [a.path, b.path, '/e', '/locks/other'].sort(),
+    );
+    expect((await zk.getEphemerals('/locks/lock-')).sort()).toEqual([a.path, b.path].sort());
+    expect((await zk.getEphemerals('/locks/')).sort()).toEqual(
+      [a.path, b.path, '/locks/other'].sort(),
+    );
+    expect(await zk.getEphemerals('/nothing')).toEqual([]);
+  });
+
+  it('without a chroot, paths come back whole, and the prefix is matched on them', async () => {
+    await admin.create(`${root}/mine`, '', { mode: 'ephemeral' });
+    expect(await admin.getEphemerals(root)).toEqual([`${root}/mine`]);
+    expect(await admin.getEphemerals()).toContain(`${root}/mine`);
+    expect(await zk.getEphemerals()).toEqual([]);
+  });
+
+  it('refuses a prefix not starting with /, and sends nothing', async () => {
+    const before = zk.stats.framesSent;
+    expect(await rejectionOf(zk.getEphemerals('locks'))).toBeInstanceOf(InvalidArgumentError);
+    expect(await rejectionOf(zk.getEphemerals(''))).toBeInstanceOf(InvalidArgumentError);
+    expect(zk.stats.framesSent).toBe(before);
+  });
+
+  it('rejects with ClientClosedError after close', async () => {
+    await zk.close();
+    expect(await rejectionOf(zk.getEphemerals())).toBeInstanceOf(ClientClosedError);
+  });
+});
+
+describe('getAllChildrenNumber', () => {
+  it('counts every descendant of a subtree, not the node itself', async () => {
+    await zk.create('/tree');
+    await zk.create('/tree/a');
+    await zk.create('/tree/a/x');
+    await zk.create('/tree/a/x/y', '', { mode: 'ephemeral' });
+    await zk.create('/tree/b');
+    await zk.create('/tree-not-below');
+    expect(await zk.getAllChildrenNumber('/tree')).toBe(4);
+    expect(await zk.getAllChildrenNumber('/tree/a/x/y')).toBe(0);
+    // "/" is the chroot node: everything in the chroot.
+    expect(await zk.getAllChildrenNumber('/')).toBe(6);
+    expect(await admin.getAllChildrenNumber(root)).toBe(6);
+  });
+
+  it("rejects with NoNodeError carrying the caller's path", async () => {
+    const error = await rejectionOf(zk.getAllChildrenNumber('/missing'));
+    expect(error).toBeInstanceOf(NoNodeError);
+    expect((error as NoNodeError).path).toBe('/missing');
+  });
+
+  it('refuses an invalid path, and sends nothing', async () => {
+    const before = zk.stats.framesSent;
+    expect(await rejectionOf(zk.getAllChildrenNumber('tree'))).toBeInstanceOf(InvalidArgumentError);
+    expect(await rejectionOf(zk.getAllChildrenNumber('/tree/'))).toBeInstanceOf(
+      InvalidArgumentError,
+    );
+    expect(zk.stats.framesSent).toBe(before);
+  });
+
+  it('rejects with ClientClosedError after close', async () => {
+    await zk.close();
+    expect(await rejectionOf(zk.getAllChildrenNumber('/'))).toBeInstanceOf(ClientClosedError);
+  });
+});
+
+describe('whoAmI', () => {
+  it('shows the ip identity of the connection', async () => {
+    expect(await zk.whoAmI()).toEqual([{ scheme: 'ip', id: '127.0.0.1' }]);
+  });
+
+  it('rejects with ClientClosedError after close', async () => {
+    await zk.close();
+    expect(await rejectionOf(zk.whoAmI())).toBeInstanceOf(ClientClosedError);
+  });
+});
