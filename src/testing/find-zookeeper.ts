@@ -1,13 +1,14 @@
 import { constants } from 'node:fs';
 import { access, readdir, realpath, stat } from 'node:fs/promises';
+import { homedir } from 'node:os';
 import { basename, delimiter, join } from 'node:path';
 import { JavaNotFoundError, ZooKeeperNotFoundError } from './errors.js';
 
 /**
- * Where the jars came from. Sources are tried in a fixed order; a future one (jars resolved from
- * Maven Central for a ZOOKEEPER_VERSION) slots into {@link LOCATORS}.
+ * Where the jars came from: an unpacked release, Debian's package, or a release resolved from
+ * Maven Central by `scripts/install-zookeeper.sh` for a ZOOKEEPER_VERSION.
  */
-export type ZooKeeperSource = 'ZOOKEEPER_HOME' | 'debian';
+export type ZooKeeperSource = 'ZOOKEEPER_HOME' | 'debian' | 'maven';
 
 export interface ZooKeeperInstallation {
   /** Absolute path of the `java` executable. */
@@ -39,11 +40,18 @@ const SERVER_JAR = /^zookeeper-(\d+\.\d+\.\d+[\w.-]*)\.jar$/;
 const SLF4J_BINDING =
   /^(slf4j-(simple|log4j12|reload4j|jdk14|nop|jcl)|logback-classic|log4j-slf4j2?-impl)-.*\.jar$/;
 
-const LOCATORS: readonly Locator[] = [fromZooKeeperHome, fromDebianPackage];
+/** A release number as the install script accepts it; it becomes a directory name. */
+const RELEASE = /^\d+\.\d+\.\d+[A-Za-z0-9.-]*$/;
+/** Written last by the install script: a version directory without it is an interrupted fetch. */
+const CACHE_MARKER = '.zkcoord-complete';
+
+const LOCATORS: readonly Locator[] = [fromZooKeeperVersion, fromZooKeeperHome, fromDebianPackage];
 
 /**
- * Finds a ZooKeeper server to run: ZOOKEEPER_HOME first (an explicit choice wins and must be
- * valid), then Debian's `zookeeper` package, else throws {@link ZooKeeperNotFoundError}.
+ * Finds a ZooKeeper server to run: ZOOKEEPER_VERSION first (that release from the Maven cache,
+ * or Debian's package when it is that version), then ZOOKEEPER_HOME (an explicit choice wins
+ * and must be valid), then Debian's `zookeeper` package, else throws
+ * {@link ZooKeeperNotFoundError}.
  */
 export async function findZooKeeper(): Promise<ZooKeeperInstallation> {
   const env = process.env;
@@ -52,6 +60,48 @@ export async function findZooKeeper(): Promise<ZooKeeperInstallation> {
     if (jars !== undefined) return { java: await findJava(env), ...jars };
   }
   throw new ZooKeeperNotFoundError(`No ZooKeeper installation found. ${INSTALL_HINT}`);
+}
+
+/**
+ * The directory the install script fills for a release:
+ * `$ZKCOORD_ZOOKEEPER_CACHE/<version>`, by default under `$XDG_CACHE_HOME` or `~/.cache`.
+ */
+export function zooKeeperCacheDir(version: string, env: NodeJS.ProcessEnv = process.env): string {
+  const root = nonEmpty(env['ZKCOORD_ZOOKEEPER_CACHE']);
+  if (root !== undefined) return join(root, version);
+  const cache = nonEmpty(env['XDG_CACHE_HOME']) ?? join(homedir(), '.cache');
+  return join(cache, 'zkcoord', 'zookeeper', version);
+}
+
+async function fromZooKeeperVersion(env: NodeJS.ProcessEnv): Promise<Jars | undefined> {
+  const version = nonEmpty(env['ZOOKEEPER_VERSION']);
+  if (version === undefined) return undefined;
+  // Two explicit choices of a server: picking either silently could test the wrong version.
+  if (nonEmpty(env['ZOOKEEPER_HOME']) !== undefined) {
+    throw new ZooKeeperNotFoundError(
+      `ZOOKEEPER_VERSION=${version} and ZOOKEEPER_HOME=${env['ZOOKEEPER_HOME']} are both set; ` +
+        'unset one of them.',
+    );
+  }
+  if (!RELEASE.test(version)) {
+    throw new ZooKeeperNotFoundError(
+      `ZOOKEEPER_VERSION=${version} is not a release number like 3.9.5.`,
+    );
+  }
+  const dir = zooKeeperCacheDir(version, env);
+  if (await exists(join(dir, CACHE_MARKER))) {
+    const classpath = await listJars(dir);
+    const serverJar = classpath.find((jar) => SERVER_JAR.exec(basename(jar))?.[1] === version);
+    if (serverJar !== undefined) return { classpath, version, source: 'maven' };
+  }
+  // Debian's release needs no fetch: naming its version selects the package.
+  const debian = await fromDebianPackage();
+  if (debian !== undefined && debian.version === version) return debian;
+  throw new ZooKeeperNotFoundError(
+    `ZOOKEEPER_VERSION=${version} is set but ${dir} holds no complete ZooKeeper ${version}. ` +
+      `Fetch it with \`ZOOKEEPER_VERSION=${version} bash scripts/install-zookeeper.sh\` ` +
+      '(needs java and mvn; ZKCOORD_ZOOKEEPER_CACHE moves the cache), or unset ZOOKEEPER_VERSION.',
+  );
 }
 
 async function fromZooKeeperHome(env: NodeJS.ProcessEnv): Promise<Jars | undefined> {
@@ -142,6 +192,10 @@ async function listJars(dir: string): Promise<string[]> {
   } catch {
     return [];
   }
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value === '' ? undefined : value;
 }
 
 async function exists(file: string): Promise<boolean> {

@@ -115,10 +115,17 @@ describe('start failures', () => {
 
 describe('findZooKeeper', () => {
   const saved = process.env['ZOOKEEPER_HOME'];
+  // These tests choose the server through ZOOKEEPER_HOME, which ZOOKEEPER_VERSION (a run on
+  // another release) would conflict with; harness-versions.test.ts covers that variable.
+  const savedVersion = process.env['ZOOKEEPER_VERSION'];
   let fakeHome: string | undefined;
 
+  beforeAll(() => {
+    delete process.env['ZOOKEEPER_VERSION'];
+  });
   afterAll(async () => {
     restoreZooKeeperHome(saved);
+    if (savedVersion !== undefined) process.env['ZOOKEEPER_VERSION'] = savedVersion;
     if (fakeHome !== undefined) await rm(fakeHome, { recursive: true, force: true });
   });
 
