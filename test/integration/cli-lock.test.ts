@@ -192,10 +192,9 @@ describe('zkcoord lock', () => {
     const path = uniqueRoot('cli');
     const connect = ['--connect', connectString()];
     const reader = await holdUntilTerm([path, ...connect, '--read']);
-    const [otherReader, writer] = await Promise.all([
-      run([path, ...connect, '--read', '--no-wait', '--', 'true']),
-      run([path, ...connect, '--write', '--no-wait', '--', 'true']),
-    ]);
+    // One after the other: a writer queued ahead of the second reader would rightly turn it away.
+    const otherReader = await run([path, ...connect, '--read', '--no-wait', '--', 'true']);
+    const writer = await run([path, ...connect, '--write', '--no-wait', '--', 'true']);
     expect([otherReader.code, writer.code]).toEqual([0, 76]);
     expect(await stop([reader])).toEqual([0]);
     expect(await run([path, ...connect, '--write', '--no-wait', '--', 'true'])).toMatchObject({
