@@ -29,3 +29,5 @@ export { ZooKeeperServer, type ZooKeeperServerOptions } from './server.js';
 export type { HostPort } from './host-port.js';
 export type { ClientToServerCounts, ServerToClientCounts, WireCounts } from './wire-tap.js';
 export type { ZooCfgEntries, ZooCfgValue } from './zoo-cfg.js';
+export { serverVersion, versionAtLeast } from './server-version.js';
+export type { ServerVersion } from './server-version.js';
