@@ -15,39 +15,8 @@ import { settleWithin } from './settle-within.js';
 import { WatchRegistry } from './watch-registry.js';
 
 export type { ReplyHook } from './request.js';
-
-export interface SessionOptions {
-  readonly hosts: readonly HostAddress[];
-  /** Requested session timeout, ms; the server clamps it (see `negotiatedTimeoutMs`). */
-  readonly sessionTimeoutMs: number;
-  /** How long a request may wait for its answer, ms; 0 = forever. */
-  readonly requestTimeoutMs: number;
-  /** How long the first connect may take in all, over every host and retry, ms. */
-  readonly connectTimeoutMs: number;
-  /** After `lost`, open a new session (true) or stay lost until close(). */
-  readonly newSessionOnLoss: boolean;
-  readonly maxRequestFrame: number;
-  readonly maxResponseFrame: number;
-}
-
-export type SessionState =
-  | 'connecting'
-  | 'connected'
-  | 'suspended'
-  | 'reconnected'
-  | 'lost'
-  | 'readOnly'
-  | 'authFailed'
-  | 'closed';
-
-/** Why the session was lost: the server said so, or the client's own timer ran out. */
-export type LossCause = 'expired' | 'timeout';
-
-export interface StateDetail {
-  /** The session the state is about (for `lost`: the one that was lost). */
-  readonly sessionId: bigint;
-  readonly cause?: LossCause;
-}
+export type { LossCause, SessionOptions, SessionState, StateDetail } from './session-types.js';
+import type { LossCause, SessionOptions, SessionState, StateDetail } from './session-types.js';
 
 /** How long close() waits, in all, for a reconnect and for the answer to closeSession. */
 const CLOSE_SESSION_WAIT_MS = 2000;
