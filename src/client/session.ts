@@ -10,13 +10,13 @@ import { Request } from './request.js';
 import type { ReplyHook } from './request.js';
 import { RequestTimeouts } from './request-timeouts.js';
 import type { UnsentRequest } from './request-timeouts.js';
+import type { LossCause, SessionOptions, SessionState, StateDetail } from './session-types.js';
 import { setWatchesBatches } from './set-watches.js';
 import { settleWithin } from './settle-within.js';
 import { WatchRegistry } from './watch-registry.js';
 
 export type { ReplyHook } from './request.js';
 export type { LossCause, SessionOptions, SessionState, StateDetail } from './session-types.js';
-import type { LossCause, SessionOptions, SessionState, StateDetail } from './session-types.js';
 
 /** How long close() waits, in all, for a reconnect and for the answer to closeSession. */
 const CLOSE_SESSION_WAIT_MS = 2000;
