@@ -12,7 +12,7 @@ import {
   ZooKeeper,
 } from '../../src/index.js';
 import type { ACL } from '../../src/index.js';
-import { connectString, uniqueRoot } from './helpers.js';
+import { connectString, rejectionOf, uniqueRoot } from './helpers.js';
 
 // ACLs on a real server: getACL/setACL round trips with aversion checks, InvalidACL refused by the
 // client (empty list) or by the server (bad ids), and NoAuth from the server's permission checks.
@@ -35,15 +35,6 @@ beforeEach(async () => {
 afterEach(async () => {
   await Promise.all(clients.splice(0).map((client) => client.close()));
 });
-
-async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected the promise to reject, but it resolved');
-}
 
 const world = (perms: number): ACL => ({ perms, id: { scheme: 'world', id: 'anyone' } });
 

@@ -5,7 +5,7 @@ import {
   NoNodeError,
   ZooKeeper,
 } from '../../src/index.js';
-import { connectString, uniqueRoot } from './helpers.js';
+import { connectString, rejectionOf, uniqueRoot } from './helpers.js';
 
 // multiRead, getEphemerals, getAllChildrenNumber and whoAmI on the real server, under a chroot
 // where paths are involved: the chroot is applied to what is sent and stripped from what returns.
@@ -31,15 +31,6 @@ beforeEach(async () => {
 afterEach(async () => {
   await Promise.all(clients.splice(0).map((client) => client.close()));
 });
-
-async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected the promise to reject, but it resolved');
-}
 
 describe('multiRead', () => {
   it('answers each read in order, successes and NoNode errors mixed, under the chroot', async () => {

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { NodeExistsError, NoNodeError, NotEmptyError, ZooKeeper } from '../../src/index.js';
-import { connectString, uniqueRoot } from './helpers.js';
+import { connectString, rejectionOf, uniqueRoot } from './helpers.js';
 
 // The chroot of the connect string: applied to every outgoing path, stripped from every path the
 // client hands back (create results, sequential names, transaction results, watch events, errors).
@@ -26,15 +26,6 @@ beforeEach(async () => {
 afterEach(async () => {
   await Promise.all(clients.splice(0).map((client) => client.close()));
 });
-
-async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected the promise to reject, but it resolved');
-}
 
 describe('paths in results', () => {
   it('create returns the chroot-relative path; the root-level client sees it under the prefix', async () => {

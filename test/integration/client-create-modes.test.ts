@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CreateMode, InvalidArgumentError, ZooKeeper } from '../../src/index.js';
 import type { CreateOptions } from '../../src/index.js';
-import { connectString, uniqueRoot } from './helpers.js';
+import { connectString, rejectionOf, uniqueRoot } from './helpers.js';
 
 // The seven create modes on a real server that runs with extendedTypesEnabled=true and
 // znode.container.checkIntervalMs=200, so containers and TTL nodes are reaped within about a second.
@@ -27,15 +27,6 @@ beforeEach(async () => {
 afterEach(async () => {
   await Promise.all(clients.splice(0).map((client) => client.close()));
 });
-
-async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected the promise to reject, but it resolved');
-}
 
 /** Polls until `path` is gone; fails after a bound that is generous next to the 200 ms reaper. */
 async function waitUntilGone(client: ZooKeeper, path: string): Promise<void> {

@@ -11,7 +11,7 @@ import {
   ZooKeeper,
 } from '../../src/index.js';
 import type { ZooKeeperError } from '../../src/index.js';
-import { connectString, uniqueRoot } from './helpers.js';
+import { connectString, rejectionOf, uniqueRoot } from './helpers.js';
 
 // Every operation's success path and its server error paths, on a real server, each test under a
 // chroot of its own.
@@ -37,15 +37,6 @@ beforeEach(async () => {
 afterEach(async () => {
   await Promise.all(clients.splice(0).map((client) => client.close()));
 });
-
-async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected the promise to reject, but it resolved');
-}
 
 type ErrorClass = abstract new (...args: never[]) => ZooKeeperError;
 

@@ -8,7 +8,7 @@ import {
   ZooKeeper,
 } from '../../src/index.js';
 import type { ZooKeeperState } from '../../src/index.js';
-import { connectString, uniqueRoot } from './helpers.js';
+import { connectString, rejectionOf, uniqueRoot } from './helpers.js';
 
 // Opening and closing sessions, and input refused before anything is sent.
 
@@ -46,15 +46,6 @@ afterEach(async () => {
     ),
   );
 });
-
-async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected the promise to reject, but it resolved');
-}
 
 /** A TCP listener on 127.0.0.1 that accepts and calls `onSocket` (closed in afterEach). */
 async function listen(onSocket: (socket: net.Socket) => void): Promise<number> {

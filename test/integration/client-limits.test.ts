@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConnectionLossError, InvalidArgumentError, ZooKeeper } from '../../src/index.js';
 import type { ZooKeeperOptions } from '../../src/index.js';
-import { connectString, uniqueRoot } from './helpers.js';
+import { connectString, rejectionOf, uniqueRoot } from './helpers.js';
 
 // Request size limits against the server's jute.maxbuffer (1,048,575 bytes per frame, excluding
 // the 4-byte length prefix). A request the server would refuse (it would drop the connection) is
@@ -33,15 +33,6 @@ beforeEach(async () => {
 afterEach(async () => {
   await Promise.all(clients.splice(0).map((client) => client.close()));
 });
-
-async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected the promise to reject, but it resolved');
-}
 
 /** Bytes of a path as sent: the server path, chroot included, UTF-8. */
 function serverPathBytes(path: string): number {

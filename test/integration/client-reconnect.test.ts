@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConnectionLossError, ZooKeeper } from '../../src/index.js';
 import type { WatchEvent, ZooKeeperState } from '../../src/index.js';
-import { connectString, uniqueRoot } from './helpers.js';
+import { connectString, rejectionOf, uniqueRoot } from './helpers.js';
 
 // The session across a connection the server drops. To make the shared server drop exactly one
 // connection, the client's request limit is lifted by one byte and a frame one byte over
@@ -30,15 +30,6 @@ beforeEach(async () => {
 afterEach(async () => {
   await Promise.all(clients.splice(0).map((client) => client.close()));
 });
-
-async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected the promise to reject, but it resolved');
-}
 
 /** Sends a create frame of MAX_FRAME + 1 bytes: the server drops the connection. */
 function overflow(): Promise<unknown> {

@@ -11,7 +11,7 @@ import {
 } from '../../src/index.js';
 import type { TransactionFailure } from '../../src/index.js';
 import { serverVersion, versionAtLeast } from '../../src/testing/server-version.js';
-import { connectString, uniqueRoot } from './helpers.js';
+import { connectString, rejectionOf, uniqueRoot } from './helpers.js';
 
 // Transactions (multi) on the shared real server (Debian's 3.8.0 unless ZOOKEEPER_VERSION says
 // otherwise), under a chroot.
@@ -37,15 +37,6 @@ beforeEach(async () => {
 afterEach(async () => {
   await Promise.all(clients.splice(0).map((client) => client.close()));
 });
-
-async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected the promise to reject, but it resolved');
-}
 
 function failureOf(error: unknown): TransactionFailure {
   expect(error).toHaveProperty('transaction');

@@ -12,7 +12,7 @@ import {
   freePort,
   SessionNotFoundError,
 } from '../../src/testing/index.js';
-import { connectString, uniqueRoot } from './helpers.js';
+import { connectString, rejectionOf, uniqueRoot } from './helpers.js';
 
 // FaultProxy and expireSession in front of the shared server: neither touches the server itself,
 // so no JVM of its own is needed. Every test works under its own chroot.
@@ -32,15 +32,6 @@ async function open(
   const states: ZooKeeperState[] = [];
   zk.on('state', (state) => states.push(state));
   return { zk, states };
-}
-
-async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected the promise to reject, but it resolved');
 }
 
 /** Polls `check` every 20 ms until it holds; fails after `timeoutMs`. */

@@ -17,3 +17,13 @@ export function uniqueRoot(prefix = 't'): string {
   }
   return `/${prefix}-${randomBytes(6).toString('hex')}`;
 }
+
+/** The error a promise rejects with; fails the test if it resolves instead. */
+export async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
+  try {
+    await promise;
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected the promise to reject, but it resolved');
+}
