@@ -6,6 +6,8 @@
 # installs what is missing without letting package scripts start services; otherwise it prints
 # the command to run and fails.
 set -euo pipefail
+# shellcheck source=lib/debian.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/debian.sh"
 
 PACKAGES=(libcurator-recipes-java python3-kazoo)
 DEBIAN_PYTHON=/usr/bin/python3
@@ -32,13 +34,7 @@ if [[ ${#missing[@]} -eq 0 && "$need_jdk" -eq 0 ]]; then
   exit 0
 fi
 
-if [[ "$need_jdk" -eq 1 ]]; then
-  if command -v apt-cache >/dev/null 2>&1 && apt-cache show openjdk-17-jdk-headless >/dev/null 2>&1; then
-    missing+=(openjdk-17-jdk-headless)
-  else
-    missing+=(default-jdk-headless)
-  fi
-fi
+[[ "$need_jdk" -eq 0 ]] || missing+=("$(jdk_package)")
 
 if [[ "$(id -u)" -ne 0 ]]; then
   echo "install-peers: the interop peers are missing (${missing[*]}). Install them with:" >&2
@@ -53,25 +49,8 @@ if ! command -v apt-get >/dev/null 2>&1; then
   exit 1
 fi
 
-# Keep maintainer scripts from starting services; only touch policy-rc.d if we created it.
-POLICY=/usr/sbin/policy-rc.d
-created_policy=0
-if [[ ! -e "$POLICY" ]]; then
-  printf '#!/bin/sh\nexit 101\n' >"$POLICY"
-  chmod 755 "$POLICY"
-  created_policy=1
-fi
-remove_policy() {
-  if [[ "$created_policy" -eq 1 ]]; then
-    rm -f "$POLICY"
-  fi
-}
-trap remove_policy EXIT
-
-# Package lists may be stale or absent (a fresh container): refresh them only when we install.
-apt-get update -qq
 echo "install-peers: installing ${missing[*]}" >&2
-DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+apt_install_quietly "${missing[@]}"
 
 for pkg in "${PACKAGES[@]}"; do
   if ! installed "$pkg"; then

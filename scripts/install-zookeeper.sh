@@ -10,6 +10,8 @@
 # ${ZKCOORD_ZOOKEEPER_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/zkcoord/zookeeper}/<x.y.z>, where
 # findZooKeeper() looks for them. Java and Maven are installed from Debian when missing.
 set -euo pipefail
+# shellcheck source=lib/debian.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/debian.sh"
 
 DEBIAN_JAR=/usr/share/java/zookeeper.jar
 SLF4J_SIMPLE_JAR=/usr/share/java/slf4j-simple.jar
@@ -93,7 +95,7 @@ maven_fail() {
 }
 maven_install() {
   MAVEN_WORK="$(mktemp -d "${TMPDIR:-/tmp}/zkcoord-zk-maven-XXXXXX")"
-  trap 'cleanup_maven_work; remove_policy' EXIT
+  trap cleanup_maven_work EXIT
   # The release marks what only some deployments need `provided` or optional, though its binary
   # tarball ships it: metrics-core (the server's default metrics provider fails without it),
   # snappy-java (snapshot compression), commons-cli, and logback (else no slf4j binding, and the
@@ -147,8 +149,6 @@ POM
   touch "${CACHE_DIR}/${MARKER}"
 }
 
-remove_policy() { :; }
-
 if ready; then
   [[ -n "$MAVEN_VERSION" ]] && maven_install
   exit 0
@@ -167,36 +167,11 @@ if ! command -v apt-get >/dev/null 2>&1; then
   exit 1
 fi
 
-# Keep maintainer scripts from starting services; only touch policy-rc.d if we created it.
-POLICY=/usr/sbin/policy-rc.d
-created_policy=0
-if [[ ! -e "$POLICY" ]]; then
-  printf '#!/bin/sh\nexit 101\n' >"$POLICY"
-  chmod 755 "$POLICY"
-  created_policy=1
-fi
-remove_policy() {
-  if [[ "$created_policy" -eq 1 ]]; then
-    rm -f "$POLICY"
-  fi
-}
-trap remove_policy EXIT
-
-apt-get update -qq
 packages=("${PACKAGES[@]}")
-# The zookeeper package pulls a JRE anyway; a JDK also serves tools that compile Java. Releases
-# without OpenJDK 17 (Debian 13 and later) get their default JDK instead.
-if ! command -v javac >/dev/null 2>&1; then
-  if apt-cache show openjdk-17-jdk-headless >/dev/null 2>&1; then
-    packages+=(openjdk-17-jdk-headless)
-  else
-    packages+=(default-jdk-headless)
-  fi
-fi
+# The zookeeper package pulls a JRE anyway; a JDK also serves tools that compile Java.
+command -v javac >/dev/null 2>&1 || packages+=("$(jdk_package)")
 echo "install-zookeeper: installing ${packages[*]}" >&2
-DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${packages[@]}" >/dev/null
-remove_policy
-trap - EXIT
+apt_install_quietly "${packages[@]}"
 
 if ! ready; then
   echo "install-zookeeper: installed ${packages[*]}, but ${WHAT} is still missing" >&2
