@@ -21,6 +21,7 @@ export interface Credentials {
 export interface ConnectorOptions {
   readonly hosts: readonly HostAddress[];
   readonly sessionTimeoutMs: number;
+  readonly canBeReadOnly: boolean;
   readonly maxRequestFrame: number;
   readonly maxResponseFrame: number;
 }
@@ -57,6 +58,11 @@ export class Connector {
     return this.options.hosts.map((h) => `${h.host}:${h.port}`).join(',');
   }
 
+  /** The next attempt goes to `host` (a read/write server found while on a read-only one). */
+  preferNext(host: HostAddress): void {
+    this.hosts.preferNext(host);
+  }
+
   /** Tries hosts until one completes the handshake; undefined once the plan says stop. */
   async open(plan: AttemptPlan, credentials: Credentials): Promise<Opened | undefined> {
     const perAttemptMs = Math.max(1, Math.floor(plan.timeoutMs / this.options.hosts.length));
@@ -82,7 +88,7 @@ export class Connector {
             timeOut: this.options.sessionTimeoutMs,
             sessionId: credentials.sessionId,
             passwd: credentials.password,
-            readOnly: false,
+            readOnly: this.options.canBeReadOnly,
           },
           this.handlers,
           this.counters,

@@ -12,6 +12,8 @@ const FULL_CYCLE_PAUSE_MS = 1000;
 export class HostCycle {
   private readonly hosts: readonly HostAddress[];
   private index = 0;
+  /** A host to hand out next, out of turn: a read/write server found while read-only. */
+  private preferred: HostAddress | undefined;
 
   constructor(hosts: readonly HostAddress[]) {
     this.hosts = shuffle(hosts);
@@ -23,13 +25,22 @@ export class HostCycle {
    * host in vain (`failedInLoop` counts the attempts that failed in the current loop).
    */
   next(firstEver: boolean, failedInLoop: number): { host: HostAddress; delayMs: number } {
-    const host = this.hosts[this.index % this.hosts.length];
-    if (host === undefined) throw new Error('HostCycle needs at least one host');
-    this.index++;
+    let host = this.preferred;
+    this.preferred = undefined;
+    if (host === undefined) {
+      host = this.hosts[this.index % this.hosts.length];
+      if (host === undefined) throw new Error('HostCycle needs at least one host');
+      this.index++;
+    }
     if (firstEver) return { host, delayMs: 0 };
     const roundFailed = failedInLoop > 0 && failedInLoop % this.hosts.length === 0;
     const delayMs = Math.random() * MAX_ATTEMPT_JITTER_MS + (roundFailed ? FULL_CYCLE_PAUSE_MS : 0);
     return { host, delayMs };
+  }
+
+  /** Makes `host` the next one handed out, once; the rotation then carries on where it was. */
+  preferNext(host: HostAddress): void {
+    this.preferred = host;
   }
 }
 

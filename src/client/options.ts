@@ -27,6 +27,7 @@ export function sessionOptions(
     ),
     connectTimeoutMs: positive(options.connectTimeout, sessionTimeoutMs, 'connectTimeout'),
     newSessionOnLoss: options.newSessionOnLoss ?? true,
+    canBeReadOnly: options.canBeReadOnly ?? false,
     maxRequestFrame: positive(options.maxRequestSize, DEFAULT_MAX_REQUEST_FRAME, 'maxRequestSize'),
     maxResponseFrame: positive(
       options.maxResponseSize,

@@ -10,6 +10,8 @@ export interface SessionOptions {
   readonly connectTimeoutMs: number;
   /** After `lost`, open a new session (true) or stay lost until close(). */
   readonly newSessionOnLoss: boolean;
+  /** Accept read-only servers (the ConnectRequest's readOnly flag). */
+  readonly canBeReadOnly: boolean;
   readonly maxRequestFrame: number;
   readonly maxResponseFrame: number;
 }

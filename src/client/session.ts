@@ -6,6 +6,7 @@ import { Connector } from './connector.js';
 import type { Credentials, Opened } from './connector.js';
 import { ClientClosedError, ConnectionLossError, SessionExpiredError } from './errors.js';
 import { LossTimer } from './loss-timer.js';
+import { ReadOnlyMode } from './read-only-mode.js';
 import { Request } from './request.js';
 import type { ReplyHook } from './request.js';
 import { RequestTimeouts } from './request-timeouts.js';
@@ -45,9 +46,11 @@ export class Session {
   private xid = 0;
   /** Bumped whenever the session is lost or closed: connect loops of an older epoch give up. */
   private epoch = 0;
+  // A read-only server's session is never resumed (see ReadOnlyMode): there is nothing to lose.
   private readonly lossTimer = new LossTimer(
     () =>
-      this.state === 'connected' || this.state === 'reconnected' || this.state === 'suspended'
+      (this.state === 'connected' || this.state === 'reconnected' || this.state === 'suspended') &&
+      !this.readOnly.sessionIsLocal
         ? this.liveness.lastAnsweredSendTime + this.negotiatedTimeoutMs
         : undefined,
     () => {
@@ -57,6 +60,7 @@ export class Session {
   private closePromise: Promise<void> | undefined;
   private readonly lifetime = new AbortController();
   private onAdopted: (() => void) | undefined;
+  private readonly readOnly: ReadOnlyMode;
 
   constructor(private readonly options: SessionOptions) {
     this.connector = new Connector(
@@ -75,6 +79,7 @@ export class Session {
       this.counters,
       this.liveness,
     );
+    this.readOnly = new ReadOnlyMode(this.connector, options.hosts, this.lifetime.signal);
     this.timeouts = new RequestTimeouts(options.requestTimeoutMs, () => this.connection);
   }
 
@@ -112,7 +117,7 @@ export class Session {
   private openConnection(
     deadline: number,
     firstEver: boolean,
-    credentials = this.credentials,
+    credentials = this.readOnly.credentials(this.credentials),
   ): Promise<Opened | undefined> {
     const epoch = this.epoch;
     return this.connector.open(
@@ -161,8 +166,9 @@ export class Session {
     for (const { request, body, value } of this.timeouts.takeUnsent()) {
       this.sendNow(connection, request, body, value);
     }
-    this.setState(state, { sessionId: this.sessionId });
+    this.setState(this.readOnly.stateFor(response, state), { sessionId: this.sessionId });
     this.lossTimer.arm();
+    this.readOnly.watch(connection);
     this.onAdopted?.();
   }
 
@@ -307,7 +313,7 @@ export class Session {
       const codec = body as RecordCodec<unknown> | null;
       if (
         connection?.isOpen === true &&
-        (this.state === 'connected' || this.state === 'reconnected')
+        (this.state === 'connected' || this.state === 'reconnected' || this.state === 'readOnly')
       ) {
         this.sendNow(connection, request, codec, value);
       } else {

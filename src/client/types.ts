@@ -110,4 +110,9 @@ export interface ZooKeeperOptions {
   readonly maxRequestSize?: number;
   /** Largest reply the client accepts, in bytes (default a little over 1 MiB). */
   readonly maxResponseSize?: number;
+  /**
+   * Accept a server that lost its quorum and serves reads only (state `readOnly`, writes reject
+   * with NotReadOnlyError) rather than waiting for a read/write one (default false).
+   */
+  readonly canBeReadOnly?: boolean;
 }

@@ -39,6 +39,12 @@ export interface ZooKeeperEnsembleOptions {
   config?: ZooCfgEntries;
   /** Extra `-D` JVM properties for every member, overriding the defaults. */
   jvmProperties?: Record<string, string>;
+  /**
+   * A member that loses the quorum keeps serving reads as a read-only server
+   * (`readonlymode.enabled`, with the local sessions it needs since 3.7). Local sessions cannot
+   * resume on another member until upgraded, so use it only for read-only tests. Default false.
+   */
+  readOnlyMode?: boolean;
   /** `-Xmx` per member. Default `'128m'`. */
   heap?: string;
   /** Default `'info'`. */
@@ -65,6 +71,11 @@ const PORT_ATTEMPTS = 3;
 const PROBE_TIMEOUT_MS = 300;
 const POLL_INTERVAL_MS = 50;
 const PER_MEMBER_KEYS = ['dataDir', 'clientPort', 'clientPortAddress'];
+/** A read-only server refuses new global sessions; upgrading lets ephemerals work on the quorum. */
+const READ_ONLY_SESSIONS: ZooCfgEntries = {
+  localSessionsEnabled: true,
+  localSessionsUpgradingEnabled: true,
+};
 
 /**
  * A real ZooKeeper ensemble of 3 or 5 QuorumPeerMain members on 127.0.0.1, each in its own process
@@ -121,6 +132,7 @@ export class ZooKeeperEnsemble {
         ...(await baseJvmProperties(workDir, options.logLevel ?? 'info')),
         // Elections back off up to 60 s by default between rounds; a test waits for a leader.
         'zookeeper.fastleader.maxNotificationInterval': '2000',
+        ...(options.readOnlyMode === true ? { 'readonlymode.enabled': 'true' } : {}),
         ...options.jvmProperties,
       },
       startTimeoutMs: options.startTimeoutMs ?? 30_000,
@@ -328,6 +340,7 @@ async function prepareMembers(
         clientPortAddress: HOST,
         maxClientCnxns: 0,
         'admin.enableServer': false,
+        ...(options.readOnlyMode === true ? READ_ONLY_SESSIONS : {}),
         ...servers,
       },
       options.config ?? {},

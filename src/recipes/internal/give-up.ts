@@ -54,7 +54,7 @@ export class GiveUp {
     this.onState = (state) => {
       if (state === 'lost') this.controller.abort(new SessionExpiredError(path));
       if (state === 'closed') this.controller.abort(new ClientClosedError());
-      if (state === 'connected' && zk.sessionId !== sessionId)
+      if ((state === 'connected' || state === 'readOnly') && zk.sessionId !== sessionId)
         this.controller.abort(new SessionExpiredError(path));
     };
     zk.on('state', this.onState);

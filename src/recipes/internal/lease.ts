@@ -123,7 +123,9 @@ export class Lease implements LockLease {
 
 function lossCauseFor(state: ZooKeeperState, lostOn: LostOn): LeaseLossCause | undefined {
   switch (state) {
+    // A read-only server cannot vouch for the session: the quorum may be expiring it meanwhile.
     case 'suspended':
+    case 'readOnly':
       return lostOn === 'suspended' ? 'suspended' : undefined;
     case 'lost':
       return 'lost';
