@@ -2,6 +2,7 @@ import {
   ClientClosedError,
   InvalidArgumentError,
   NoNodeError,
+  NotReadOnlyError,
   SessionExpiredError,
 } from '../../client/index.js';
 import type { CheckOpResult, Transaction, ZooKeeper, ZooKeeperState } from '../../client/index.js';
@@ -139,7 +140,8 @@ function lossCauseFor(state: ZooKeeperState, lostOn: LostOn): LeaseLossCause | u
 /**
  * Deletes a node of ours until it is confirmed gone: through connection loss and request
  * timeouts it tries again; when the session or the client ends, the server removes the ephemeral
- * node itself.
+ * node itself. On a read-only server the node is an earlier session's (a read-only server's own
+ * sessions cannot create nodes), already reported lost: the quorum deletes it when it expires it.
  */
 export async function deleteUntilGone(zk: ZooKeeper, path: string): Promise<void> {
   for (;;) {
@@ -149,6 +151,7 @@ export async function deleteUntilGone(zk: ZooKeeper, path: string): Promise<void
     } catch (error) {
       if (error instanceof NoNodeError) return;
       if (error instanceof SessionExpiredError || error instanceof ClientClosedError) return;
+      if (error instanceof NotReadOnlyError) return;
       if (!isConnectionTrouble(error)) throw error;
     }
     await retryPause();
