@@ -78,6 +78,9 @@ describe('a member cut off from its peers', () => {
     expect((await zk.getData('/ro')).data.toString()).toBe('seed');
     expect((await zk.getChildren('/ro')).children).toEqual(['child']);
     expect(await zk.exists('/ro/child')).not.toBeNull();
+    expect((await zk.getACL('/ro')).acl).toHaveLength(1);
+    const [data] = await zk.multiRead().getData('/ro').commit();
+    expect(data.type).toBe('getData');
 
     const writes: [string, () => Promise<unknown>][] = [
       ['create', () => zk.create('/ro/new')],
