@@ -1,6 +1,7 @@
 export { ZooKeeper } from './zookeeper.js';
 export type { ZooKeeperState } from './zookeeper.js';
 export { MultiRead } from './multi-read.js';
+export { PersistentWatcher } from './persistent-watcher.js';
 export type {
   GetChildrenReadResult,
   GetDataReadResult,
@@ -19,17 +20,24 @@ export type {
 } from './transaction.js';
 export { CreateMode } from './types.js';
 export type {
+  AddWatchMode,
+  AddWatchOptions,
   CreateOptions,
   CreateResult,
   Data,
   GetACLResult,
   GetChildrenResult,
   GetDataResult,
+  NodeEvent,
   NodeEventType,
+  PersistentWatchEvent,
+  RemoveWatchesOptions,
   Stat,
   VersionOptions,
   Watched,
   WatchEvent,
+  WatcherType,
+  WatchLostEvent,
   WatchOptions,
   ZooKeeperOptions,
 } from './types.js';

@@ -1,4 +1,4 @@
-import { OpCode, SetWatches } from '../protocol/index.js';
+import { OpCode } from '../protocol/index.js';
 import type { RecordCodec } from '../protocol/index.js';
 import type { Connection, ConnectionCounters, Liveness } from './connection.js';
 import type { HostAddress } from './connect-string.js';
@@ -146,18 +146,18 @@ export class Session {
     this.password = response.passwd ?? NO_PASSWORD;
     this.negotiatedTimeoutMs = response.timeOut;
     // The Java client's order on a new connection: SetWatches first, then the queued requests.
-    for (const batch of setWatchesBatches(this.watches.paths(), this.lastZxid)) {
-      const request = new Request(
-        this.nextXid(),
-        OpCode.setWatches,
-        undefined,
-        null,
-        noop,
-        noop,
-        undefined,
-      );
-      this.sendNow(connection, request, SetWatches, batch);
-    }
+    const batches = setWatchesBatches(this.watches.paths(), this.lastZxid);
+    batches.forEach(({ opcode, codec, body }, i) => {
+      // Persistent watchers learn they are back once the last batch is in: they must re-read.
+      const resumed: ReplyHook | undefined =
+        i === batches.length - 1
+          ? (err) => {
+              if (err === 0) this.watches.resumeAll();
+            }
+          : undefined;
+      const request = new Request(this.nextXid(), opcode, undefined, null, noop, noop, resumed);
+      this.sendNow(connection, request, codec, body);
+    });
     for (const { request, body, value } of this.timeouts.takeUnsent()) {
       this.sendNow(connection, request, body, value);
     }
