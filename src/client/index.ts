@@ -48,3 +48,9 @@ export { parseConnectString } from './connect-string.js';
 export { validatePath } from './path.js';
 export type { HostAddress, ParsedConnectString } from './connect-string.js';
 export * from './errors.js';
+export type {
+  RequestEndMessage,
+  RequestStartMessage,
+  StateMessage,
+  WatchMessage,
+} from './diagnostics.js';

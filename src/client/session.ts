@@ -4,6 +4,8 @@ import type { Connection, ConnectionCounters, Liveness } from './connection.js';
 import type { HostAddress } from './connect-string.js';
 import { Connector } from './connector.js';
 import type { Credentials, Opened } from './connector.js';
+import { channels, publishWatch, traceRequest } from './diagnostics.js';
+import type { StateMessage } from './diagnostics.js';
 import { ClientClosedError, ConnectionLossError, SessionExpiredError } from './errors.js';
 import { LossTimer } from './loss-timer.js';
 import { Request } from './request.js';
@@ -63,7 +65,8 @@ export class Session {
       options,
       {
         onNotification: (event, zxid) => {
-          this.watches.dispatch(event.type, event.path, zxid);
+          const listeners = this.watches.dispatch(event.type, event.path, zxid);
+          if (channels.watch.hasSubscribers) publishWatch(event, zxid, listeners);
         },
         onZxid: (zxid) => {
           if (zxid > this.lastZxid) this.lastZxid = zxid;
@@ -169,6 +172,9 @@ export class Session {
   private setState(state: SessionState, detail: StateDetail): void {
     if (this.state === state) return;
     this.state = state;
+    if (channels.state.hasSubscribers) {
+      channels.state.publish({ state, ...detail } satisfies StateMessage);
+    }
     try {
       this.onStateChange(state, detail);
     } catch (error) {
@@ -294,15 +300,16 @@ export class Session {
       return Promise.reject(new SessionExpiredError(path));
     }
     return new Promise<R>((resolve, reject) => {
-      const request = new Request(
-        this.nextXid(),
+      const xid = this.nextXid();
+      const [settle, fail] = traceRequest(
+        xid,
         opcode,
         path,
-        response,
+        this.sessionId,
         resolve as (value: unknown) => void,
         reject,
-        onReply,
       );
+      const request = new Request(xid, opcode, path, response, settle, fail, onReply);
       const connection = this.connection;
       const codec = body as RecordCodec<unknown> | null;
       if (

@@ -4,7 +4,7 @@ import type { ReplyHook } from './session.js';
 import type { NodeEventType, PersistentWatchEvent, WatchEvent } from './types.js';
 import type { RawWatchEvent, WatchKind, WatchRegistry } from './watch-registry.js';
 
-const eventNames: Readonly<Record<number, NodeEventType>> = {
+export const eventNames: Readonly<Record<number, NodeEventType>> = {
   [EventType.NodeCreated]: 'nodeCreated',
   [EventType.NodeDeleted]: 'nodeDeleted',
   [EventType.NodeDataChanged]: 'nodeDataChanged',

@@ -84,10 +84,13 @@ export class WatchRegistry {
     return n;
   }
 
-  /** Delivers a server notification to every listener it concerns, removing the one-shot ones. */
-  dispatch(type: number, serverPath: string, zxid: bigint): void {
+  /**
+   * Delivers a server notification to every listener it concerns, removing the one-shot ones;
+   * returns how many listeners it reached.
+   */
+  dispatch(type: number, serverPath: string, zxid: bigint): number {
     const kinds = tablesFor[type];
-    if (kinds === undefined) return;
+    if (kinds === undefined) return 0;
     const fired = new Set<WatchListener>();
     for (const kind of kinds) {
       const listeners = this.tables[kind].get(serverPath);
@@ -105,6 +108,7 @@ export class WatchRegistry {
     }
     const event: RawWatchEvent = { kind: 'event', type, serverPath, zxid };
     for (const listener of fired) listener(event);
+    return fired.size;
   }
 
   /** Paths per table, for re-registering with SetWatches after a reconnect. */
