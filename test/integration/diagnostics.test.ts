@@ -107,7 +107,12 @@ describe('zkcoord:state and zkcoord:watch', () => {
       { state: 'closed', sessionId },
     ]);
     expect(watches).toEqual([
-      { type: 'nodeCreated', serverPath: `${root}/w`, zxid: expect.any(BigInt), listeners: 1 },
+      {
+        type: 'nodeCreated',
+        serverPath: `${root}/w`,
+        zxid: expect.any(BigInt) as unknown,
+        listeners: 1,
+      },
     ]);
   });
 });
@@ -129,10 +134,15 @@ describe('zkcoord:lock', () => {
         node: lease.path,
         sessionId: zk.sessionId,
         fencingToken: lease.fencingToken,
-        waitMs: expect.any(Number),
+        waitMs: expect.any(Number) as unknown,
       },
-      { event: 'failed', lock: '/lock', waitMs: expect.any(Number), error: 'LOCK_TIMEOUT' },
-      { event: 'released', node: lease.path, holdMs: expect.any(Number) },
+      {
+        event: 'failed',
+        lock: '/lock',
+        waitMs: expect.any(Number) as unknown,
+        error: 'LOCK_TIMEOUT',
+      },
+      { event: 'released', node: lease.path, holdMs: expect.any(Number) as unknown },
     ]);
   });
 });
