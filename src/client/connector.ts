@@ -4,6 +4,7 @@ import { Connection } from './connection.js';
 import type { ConnectionCounters, ConnectionHandlers, Liveness } from './connection.js';
 import type { HostAddress } from './connect-string.js';
 import { HostCycle } from './host-cycle.js';
+import type { ZooKeeperTlsOptions } from './types.js';
 
 export interface Opened {
   readonly connection: Connection;
@@ -23,6 +24,7 @@ export interface ConnectorOptions {
   readonly sessionTimeoutMs: number;
   readonly maxRequestFrame: number;
   readonly maxResponseFrame: number;
+  readonly tls?: ZooKeeperTlsOptions | undefined;
 }
 
 export interface AttemptPlan {
@@ -43,6 +45,8 @@ export interface AttemptPlan {
  */
 export class Connector {
   private readonly hosts: HostCycle;
+  /** Why the latest attempt failed, so a caller that gives up can say (e.g. a TLS verify error). */
+  lastFailure: Error | undefined;
 
   constructor(
     private readonly options: ConnectorOptions,
@@ -74,6 +78,7 @@ export class Connector {
             connectTimeoutMs: Math.max(1, Math.min(perAttemptMs, remaining())),
             maxRequestFrame: this.options.maxRequestFrame,
             maxResponseFrame: this.options.maxResponseFrame,
+            tls: this.options.tls,
             signal: plan.signal,
           },
           {
@@ -88,8 +93,9 @@ export class Connector {
           this.counters,
           this.liveness,
         );
-      } catch {
+      } catch (error) {
         // Unreachable, refusing, silent, or cancelled: the loop condition decides what is next.
+        if (error instanceof Error) this.lastFailure = error;
       }
     }
     return undefined;

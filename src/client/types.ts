@@ -1,3 +1,4 @@
+import type { ConnectionOptions as TlsConnectionOptions } from 'node:tls';
 import { CreateFlags } from '../protocol/index.js';
 import type { ACL, Stat } from '../protocol/index.js';
 
@@ -110,4 +111,12 @@ export interface ZooKeeperOptions {
   readonly maxRequestSize?: number;
   /** Largest reply the client accepts, in bytes (default a little over 1 MiB). */
   readonly maxResponseSize?: number;
+  /** Connect to every server over TLS with these `node:tls` options (see docs/client.md, TLS). */
+  readonly tls?: ZooKeeperTlsOptions;
 }
+
+/**
+ * `node:tls` connect options (`ca`, `cert`, `key`, `servername`, `rejectUnauthorized`, ...); the
+ * host and port come from the connect string.
+ */
+export type ZooKeeperTlsOptions = Omit<TlsConnectionOptions, 'host' | 'port' | 'path' | 'socket'>;
