@@ -45,7 +45,7 @@ export interface AttemptPlan {
  */
 export class Connector {
   private readonly hosts: HostCycle;
-  /** Why the latest attempt failed, so a caller that gives up can say (e.g. a TLS verify error). */
+  /** Why the last open() failed, so a caller that gives up can say (e.g. a TLS verify error). */
   lastFailure: Error | undefined;
 
   constructor(
@@ -65,6 +65,7 @@ export class Connector {
   async open(plan: AttemptPlan, credentials: Credentials): Promise<Opened | undefined> {
     const perAttemptMs = Math.max(1, Math.floor(plan.timeoutMs / this.options.hosts.length));
     const remaining = (): number => Math.max(0, plan.deadline - performance.now());
+    this.lastFailure = undefined;
     for (let failed = 0; plan.shouldContinue() && remaining() > 0; failed++) {
       const { host, delayMs } = this.hosts.next(plan.firstEver && failed === 0, failed);
       try {
@@ -95,7 +96,9 @@ export class Connector {
         );
       } catch (error) {
         // Unreachable, refusing, silent, or cancelled: the loop condition decides what is next.
-        if (error instanceof Error) this.lastFailure = error;
+        // The attempt the deadline cut short says less than the one that failed before it.
+        if (error instanceof Error && (remaining() > 0 || this.lastFailure === undefined))
+          this.lastFailure = error;
       }
     }
     return undefined;

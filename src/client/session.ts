@@ -105,7 +105,7 @@ export class Session {
       throw new ConnectionLossError(
         undefined,
         `CONNECTIONLOSS: could not open a session with ${this.connector.describeHosts()} within ${this.options.connectTimeoutMs} ms` +
-          (last === undefined ? '' : `; last attempt: ${last.message}`),
+          (last === undefined ? '' : `; last error: ${last.message}`),
         { cause: last },
       );
     }

@@ -10,6 +10,7 @@ export {
   NoLeaderError,
   ReplyNotDroppedError,
   SessionNotFoundError,
+  TlsSetupError,
   ZooKeeperNotFoundError,
   ZooKeeperServerStateError,
   ZooKeeperStartError,
@@ -27,6 +28,7 @@ export type { ZooKeeperLogLevel } from './launch.js';
 export type { ServerMode } from './readiness.js';
 export { ZooKeeperServer, type ZooKeeperServerOptions } from './server.js';
 export type { HostPort } from './host-port.js';
+export type { TlsClientAuth, ZooKeeperServerTls, ZooKeeperTlsOption } from './tls.js';
 export type { ClientToServerCounts, ServerToClientCounts, WireCounts } from './wire-tap.js';
 export type { ZooCfgEntries, ZooCfgValue } from './zoo-cfg.js';
 export { serverVersion, versionAtLeast } from './server-version.js';

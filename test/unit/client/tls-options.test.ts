@@ -52,7 +52,7 @@ describe('connect() giving up', () => {
     );
     expect(error).toBeInstanceOf(ConnectionLossError);
     const loss = error as ConnectionLossError;
-    expect(loss.message).toMatch(/last attempt: .*ECONNREFUSED/);
+    expect(loss.message).toMatch(/last error: .*ECONNREFUSED/);
     expect(loss.cause).toBeInstanceOf(ConnectionLossError);
   });
 });
