@@ -1,5 +1,10 @@
 export { EnsembleMember } from './ensemble-member.js';
-export { ZooKeeperEnsemble, type WaitOptions, type ZooKeeperEnsembleOptions } from './ensemble.js';
+export {
+  ZooKeeperEnsemble,
+  type WaitOptions,
+  type ZooKeeperEnsembleOptions,
+  type ZooKeeperEnsembleTls,
+} from './ensemble.js';
 export {
   EnsembleSizeError,
   ExpireSessionError,

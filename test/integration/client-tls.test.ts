@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ConnectionLossError, NoAuthError, Perms, ZooKeeper } from '../../src/index.js';
 import type { ZooKeeperOptions, ZooKeeperState } from '../../src/index.js';
-import { ZooKeeperServer } from '../../src/testing/index.js';
-import type { ZooKeeperServerTls } from '../../src/testing/index.js';
+import { ZooKeeperEnsemble, ZooKeeperServer } from '../../src/testing/index.js';
+import type { ZooKeeperEnsembleTls, ZooKeeperServerTls } from '../../src/testing/index.js';
 import { rejectionOf } from './helpers.js';
 
 // Two TLS servers of our own, each with its own test CA: `want` asks for a client certificate
@@ -41,7 +41,7 @@ async function connect(connectString: string, options: ZooKeeperOptions): Promis
 }
 
 /** With the client certificate: mutual TLS. */
-function withCert(tls: ZooKeeperServerTls): ZooKeeperOptions {
+function withCert(tls: ZooKeeperServerTls | ZooKeeperEnsembleTls): ZooKeeperOptions {
   return { tls: { ca: tls.ca, cert: tls.cert, key: tls.key } };
 }
 
@@ -92,9 +92,10 @@ describe('TLS', () => {
 describe('mutual TLS (clientAuth need)', () => {
   it('refuses a client without a certificate', async () => {
     const tls = tlsOf(need);
-    expect(await failedConnect(tls.connectString, { tls: { ca: tls.ca } })).toBeInstanceOf(
-      ConnectionLossError,
-    );
+    const error = await failedConnect(tls.connectString, { tls: { ca: tls.ca } });
+    expect(error).toBeInstanceOf(ConnectionLossError);
+    // The server's TLS alert (bad certificate, or certificate required) is what the user sees.
+    expect((error as Error).message).toMatch(/last error: .*certificate/);
   });
 
   it('gives a client with the certificate the x509 identity of its subject', async () => {
@@ -138,5 +139,31 @@ describe('a server restart', () => {
     expect(stat.ephemeralOwner).toBe(sessionId);
     expect(zk.connectedServer).toEqual({ host: '127.0.0.1', port: tls.port });
     expect(await zk.whoAmI()).toContainEqual({ scheme: 'x509', id: tls.clientSubject });
+  });
+});
+
+describe('a TLS ensemble', () => {
+  it('serves TLS on every member, and the client moves between them over TLS', async () => {
+    await using ensemble = await ZooKeeperEnsemble.start({ size: 3, tls: true });
+    const tls = ensemble.tls;
+    if (tls === undefined) throw new Error('the ensemble was started without tls');
+    expect(tls.connectString.split(',')).toEqual(
+      ensemble.members.map((m) => `127.0.0.1:${String(m.tls?.port)}`),
+    );
+    const zk = await connect(tls.connectString, withCert(tls));
+    const path = uniquePath();
+    await zk.create(path, 'replicated');
+    expect(await zk.whoAmI()).toContainEqual({ scheme: 'x509', id: tls.clientSubject });
+
+    const first = zk.connectedServer;
+    const member = ensemble.members.find((m) => m.tls?.port === first?.port);
+    if (member === undefined)
+      throw new Error(`connected to no member's TLS port: ${String(first?.port)}`);
+    await member.stop();
+    expect((await zk.getData(path)).data.toString()).toBe('replicated');
+    const second = zk.connectedServer?.port;
+    expect(second).not.toBe(first?.port);
+    expect(ensemble.members.map((m) => m.tls?.port)).toContain(second);
+    await zk.close();
   });
 });
