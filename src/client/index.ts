@@ -40,6 +40,7 @@ export type {
   WatchLostEvent,
   WatchOptions,
   ZooKeeperOptions,
+  ZooKeeperTlsOptions,
 } from './types.js';
 export { CREATOR_ALL_ACL, digestId, OPEN_ACL_UNSAFE, Perms, READ_ACL_UNSAFE } from './acl.js';
 export type { ACL, Id } from './acl.js';
