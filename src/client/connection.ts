@@ -1,7 +1,6 @@
 import net from 'node:net';
 import {
   ConnectRequest,
-  ConnectResponse,
   FrameSplitter,
   JuteReader,
   JuteWriter,
@@ -12,9 +11,10 @@ import {
   WatcherEvent,
   Xid,
 } from '../protocol/index.js';
-import type { RecordCodec } from '../protocol/index.js';
+import type { ConnectResponse, RecordCodec } from '../protocol/index.js';
 import type { HostAddress } from './connect-string.js';
-import { ConnectionLossError, InvalidArgumentError, NotReadOnlyError } from './errors.js';
+import { ConnectionLossError, InvalidArgumentError } from './errors.js';
+import { handshake } from './handshake.js';
 import { pingDue, pingThreshold } from './ping-policy.js';
 import { RequestQueue } from './request-queue.js';
 import { failureFor } from './request-queue.js';
@@ -57,8 +57,6 @@ export interface ConnectionCounters {
   framesSent: number;
   framesReceived: number;
 }
-
-const SHORTEST_CONNECT_RESPONSE = 36;
 
 /**
  * One socket to one server: the handshake, framing, the FIFO of outstanding requests matched by
@@ -104,7 +102,19 @@ export class Connection {
     const connection = new Connection(socket, options, handlers, counters, liveness);
     try {
       const sentAt = performance.now();
-      const response = await connection.handshake(request);
+      const response = await handshake({
+        socket,
+        splitter: connection.splitter,
+        where: `${options.host}:${options.port}`,
+        timeoutMs: options.connectTimeoutMs,
+        signal: options.signal,
+        sendRequest: () => {
+          connection.sendConnectRequest(request);
+        },
+        onFrame: () => {
+          connection.counters.framesReceived++;
+        },
+      });
       if (response.timeOut > 0) connection.noteAnswered(sentAt);
       connection.startStreaming(response.timeOut);
       return { connection, response };
@@ -115,70 +125,12 @@ export class Connection {
     }
   }
 
-  private handshake(request: ConnectRequest): Promise<ConnectResponse> {
-    const where = `${this.options.host}:${this.options.port}`;
-    return new Promise<ConnectResponse>((resolve, reject) => {
-      const fail = (reason: string, cause?: unknown): void => {
-        cleanup();
-        reject(
-          new ConnectionLossError(undefined, `CONNECTIONLOSS: ${reason} (${where})`, { cause }),
-        );
-      };
-      const timer = setTimeout(() => {
-        fail(`no handshake answer within ${this.options.connectTimeoutMs} ms`);
-      }, this.options.connectTimeoutMs);
-      const onError = (error: Error): void => {
-        fail(`socket error: ${error.message}`, error);
-      };
-      const onClose = (): void => {
-        fail('the server closed the connection during the handshake');
-      };
-      const onData = (chunk: Buffer): void => {
-        try {
-          this.splitter.push(chunk, (frame) => {
-            cleanup();
-            this.counters.framesReceived++;
-            resolve(this.readConnectResponse(frame));
-          });
-        } catch (error) {
-          cleanup();
-          reject(error instanceof Error ? error : new ProtocolError(String(error)));
-        }
-      };
-      const onAbort = (): void => {
-        fail('the attempt was cancelled');
-      };
-      const cleanup = (): void => {
-        clearTimeout(timer);
-        this.options.signal?.removeEventListener('abort', onAbort);
-        this.socket.off('error', onError).off('close', onClose).off('data', onData);
-      };
-      this.socket.on('error', onError).on('close', onClose).on('data', onData);
-      if (this.options.signal?.aborted === true) {
-        onAbort();
-        return;
-      }
-      this.options.signal?.addEventListener('abort', onAbort);
-      const start = this.writer.beginFrame();
-      ConnectRequest.write(this.writer, request);
-      this.writer.endFrame(start);
-      this.counters.framesSent++;
-      this.writeOut();
-    });
-  }
-
-  private readConnectResponse(frame: Buffer): ConnectResponse {
-    if (frame.length < SHORTEST_CONNECT_RESPONSE) {
-      // A read-only server without local sessions answers with a bare ReplyHeader (err -119).
-      const header = ReplyHeader.read(new JuteReader(frame));
-      throw header.err === -119
-        ? new NotReadOnlyError(
-            undefined,
-            'NOTREADONLY: the server is read-only and refused the session',
-          )
-        : new ProtocolError(`short ConnectResponse (${frame.length} bytes, err ${header.err})`);
-    }
-    return ConnectResponse.read(new JuteReader(frame));
+  private sendConnectRequest(request: ConnectRequest): void {
+    const start = this.writer.beginFrame();
+    ConnectRequest.write(this.writer, request);
+    this.writer.endFrame(start);
+    this.counters.framesSent++;
+    this.writeOut();
   }
 
   private startStreaming(negotiatedTimeoutMs: number): void {
