@@ -20,6 +20,7 @@ import type { JvmProcess } from './jvm-process.js';
 import { baseJvmProperties, type ZooKeeperLogLevel } from './launch.js';
 import { trackDirectory, untrackDirectory } from './process-registry.js';
 import { serverMode, type ServerMode } from './readiness.js';
+import { saslSettings, type SaslServerOptions } from './sasl.js';
 import { writeZooCfg, type ZooCfgEntries } from './zoo-cfg.js';
 
 export interface ZooKeeperEnsembleOptions {
@@ -51,6 +52,8 @@ export interface ZooKeeperEnsembleOptions {
   keepData?: boolean;
   /** The jars and java to use. Default: {@link findZooKeeper}. */
   installation?: ZooKeeperInstallation;
+  /** SASL DIGEST-MD5 on every member with these users; `config` and `jvmProperties` still win. */
+  sasl?: SaslServerOptions;
 }
 
 export interface WaitOptions {
@@ -114,6 +117,7 @@ export class ZooKeeperEnsemble {
     const keep = options.keepData ?? process.env['ZKCOORD_KEEP_DATA'] === '1';
     if (!keep) trackDirectory(workDir);
     const lifecycle: Lifecycle = { stopped: false };
+    const sasl = await saslSettings(workDir, options.sasl);
     const runtime: MemberRuntime = {
       installation,
       heap: options.heap ?? '128m',
@@ -121,6 +125,7 @@ export class ZooKeeperEnsemble {
         ...(await baseJvmProperties(workDir, options.logLevel ?? 'info')),
         // Elections back off up to 60 s by default between rounds; a test waits for a leader.
         'zookeeper.fastleader.maxNotificationInterval': '2000',
+        ...sasl.properties,
         ...options.jvmProperties,
       },
       startTimeoutMs: options.startTimeoutMs ?? 30_000,
@@ -132,7 +137,7 @@ export class ZooKeeperEnsemble {
       const deadline = Date.now() + runtime.startTimeoutMs;
       let lastError: ZooKeeperStartError | undefined;
       for (let attempt = 0; attempt < PORT_ATTEMPTS; attempt++) {
-        const layouts = await prepareMembers(workDir, size, options);
+        const layouts = await prepareMembers(workDir, size, options, sasl.config);
         const started = await startAll(layouts, runtime, deadline);
         if (started.ok) {
           const members = layouts.map(
@@ -291,6 +296,7 @@ async function prepareMembers(
   workDir: string,
   size: number,
   options: ZooKeeperEnsembleOptions,
+  saslConfig: ZooCfgEntries,
 ): Promise<MemberLayout[]> {
   const ports = await freePorts(size * 3, HOST);
   const layouts: MemberLayout[] = [];
@@ -329,6 +335,7 @@ async function prepareMembers(
         maxClientCnxns: 0,
         'admin.enableServer': false,
         ...servers,
+        ...saslConfig,
       },
       options.config ?? {},
     );

@@ -15,6 +15,7 @@ import {
 } from './launch.js';
 import { tailLog } from './log-file.js';
 import { trackDirectory, untrackDirectory } from './process-registry.js';
+import { saslSettings, type SaslServerOptions } from './sasl.js';
 import { writeZooCfg, type ZooCfgEntries } from './zoo-cfg.js';
 
 export interface ZooKeeperServerOptions {
@@ -47,6 +48,8 @@ export interface ZooKeeperServerOptions {
   keepData?: boolean;
   /** The jars and java to use. Default: {@link findZooKeeper}. */
   installation?: ZooKeeperInstallation;
+  /** SASL DIGEST-MD5 with these users (a JAAS file in the temp directory); `config` and `jvmProperties` still win. */
+  sasl?: SaslServerOptions;
 }
 
 interface Settings {
@@ -241,6 +244,7 @@ async function prepare(
   const dataDir = resolve(options.dataDir ?? join(workDir, 'data'));
   await mkdir(dataDir, { recursive: true });
   const logLevel = options.logLevel ?? 'info';
+  const sasl = await saslSettings(workDir, options.sasl);
   return {
     installation,
     workDir,
@@ -250,6 +254,7 @@ async function prepare(
     heap: options.heap ?? '256m',
     properties: {
       ...(await baseJvmProperties(workDir, logLevel)),
+      ...sasl.properties,
       ...options.jvmProperties,
     },
     config: {
@@ -260,6 +265,7 @@ async function prepare(
       clientPortAddress: HOST,
       maxClientCnxns: 0,
       'admin.enableServer': false,
+      ...sasl.config,
       ...options.config,
     },
     startTimeoutMs: options.startTimeoutMs ?? 30_000,
