@@ -1,5 +1,6 @@
 import net from 'node:net';
 import {
+  AuthPacket,
   ConnectRequest,
   FrameSplitter,
   JuteReader,
@@ -38,6 +39,11 @@ export interface ConnectionHandlers {
   onNotification(event: WatcherEvent, zxid: bigint): void;
   /** A reply carrying a zxid > 0: the newest state of the server this client has seen. */
   onZxid(zxid: bigint): void;
+  /**
+   * The answer to an AuthPacket (xid -4): err 0, or AUTHFAILED before the server closes the
+   * socket. Auth packets are answered in the order sent, outside the FIFO of requests.
+   */
+  onAuthReply(connection: Connection, err: number): void;
   /** The connection is gone; `error` says why. Called once, after every outstanding request failed. */
   onClose(connection: Connection, error: Error): void;
 }
@@ -208,6 +214,17 @@ export class Connection {
     this.scheduleFlush();
   }
 
+  /** Sends credentials (xid -4); the answer goes to `onAuthReply`, not to a request. */
+  sendAuth(packet: AuthPacket): void {
+    if (this.closed) return;
+    const start = this.writer.beginFrame();
+    RequestHeader.write(this.writer, { xid: Xid.auth, type: OpCode.auth });
+    AuthPacket.write(this.writer, packet);
+    this.writer.endFrame(start);
+    this.counters.framesSent++;
+    this.scheduleFlush();
+  }
+
   private sendPing(): void {
     const start = this.writer.beginFrame();
     RequestHeader.write(this.writer, { xid: Xid.ping, type: OpCode.ping });
@@ -237,6 +254,8 @@ export class Connection {
   }
 
   private onFrame(frame: Buffer): void {
+    // A handler may close the connection mid-chunk (an auth failure): the rest is not for us.
+    if (this.closed) return;
     this.counters.framesReceived++;
     const now = performance.now();
     this.lastReceiveTime = now;
@@ -252,6 +271,7 @@ export class Connection {
         return;
       }
       case Xid.auth:
+        this.handlers.onAuthReply(this, header.err);
         return;
     }
     const request = this.outstanding.shift();

@@ -1,3 +1,4 @@
+import type { Credential, ResolvedSasl } from './auth-options.js';
 import type { HostAddress } from './connect-string.js';
 
 export interface SessionOptions {
@@ -12,6 +13,9 @@ export interface SessionOptions {
   readonly newSessionOnLoss: boolean;
   readonly maxRequestFrame: number;
   readonly maxResponseFrame: number;
+  /** Sent on every connection, after SASL if configured (see authenticate.ts). */
+  readonly auth: readonly Credential[];
+  readonly sasl: ResolvedSasl | undefined;
 }
 
 export type SessionState =

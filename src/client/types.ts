@@ -1,5 +1,6 @@
 import { CreateFlags } from '../protocol/index.js';
 import type { ACL, Stat } from '../protocol/index.js';
+import type { AuthCredentials, SaslOptions } from './auth-options.js';
 
 export type { Stat } from '../protocol/index.js';
 
@@ -110,4 +111,8 @@ export interface ZooKeeperOptions {
   readonly maxRequestSize?: number;
   /** Largest reply the client accepts, in bytes (default a little over 1 MiB). */
   readonly maxResponseSize?: number;
+  /** Credentials sent on every connection before any request, as `addAuth` sends them. */
+  readonly auth?: readonly AuthCredentials[];
+  /** SASL run on every connection before anything else. */
+  readonly sasl?: SaslOptions;
 }
