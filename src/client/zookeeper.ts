@@ -314,6 +314,16 @@ export class ZooKeeper extends EventEmitter<ZooKeeperEvents> {
   }
 
   /**
+   * Adds credentials to the session (`digest` with `user:password`, or a scheme of a provider
+   * configured on the server), now or, while disconnected, on the next connection; they are sent
+   * again on every later connection. Resolves once the server accepts them. A scheme the server
+   * refuses fails the whole client with AuthFailedError: state `authFailed`, no reconnecting.
+   */
+  addAuth(scheme: string, auth: string | Uint8Array): Promise<void> {
+    return this.session.auth.add(scheme, auth);
+  }
+
+  /**
    * A transaction (ZooKeeper `multi`): add operations, then `commit()`. All of them apply, or none.
    */
   transaction(): Transaction {

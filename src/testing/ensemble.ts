@@ -28,6 +28,7 @@ import {
   type ZooKeeperServerTls,
   type ZooKeeperTlsOption,
 } from './tls.js';
+import { saslSettings, type SaslServerOptions } from './sasl.js';
 import { writeZooCfg, type ZooCfgEntries } from './zoo-cfg.js';
 
 export interface ZooKeeperEnsembleOptions {
@@ -61,6 +62,8 @@ export interface ZooKeeperEnsembleOptions {
   installation?: ZooKeeperInstallation;
   /** A TLS client port on every member, with one set of test certificates (see ZooKeeperServer). */
   tls?: ZooKeeperTlsOption;
+  /** SASL DIGEST-MD5 on every member with these users; `config` and `jvmProperties` still win. */
+  sasl?: SaslServerOptions;
 }
 
 /** The ensemble's TLS client ports: a member's own port is on `member.tls`. */
@@ -131,6 +134,7 @@ export class ZooKeeperEnsemble {
     if (!keep) trackDirectory(workDir);
     const lifecycle: Lifecycle = { stopped: false };
     const tls = await prepareTls(options.tls, workDir);
+    const sasl = await saslSettings(workDir, options.sasl);
     const runtime: MemberRuntime = {
       installation: tls === undefined ? installation : await tlsInstallation(installation),
       heap: options.heap ?? '128m',
@@ -138,6 +142,7 @@ export class ZooKeeperEnsemble {
         ...(await baseJvmProperties(workDir, options.logLevel ?? 'info')),
         // Elections back off up to 60 s by default between rounds; a test waits for a leader.
         'zookeeper.fastleader.maxNotificationInterval': '2000',
+        ...sasl.properties,
         ...options.jvmProperties,
       },
       startTimeoutMs: options.startTimeoutMs ?? 30_000,
@@ -150,7 +155,7 @@ export class ZooKeeperEnsemble {
       const deadline = Date.now() + runtime.startTimeoutMs;
       let lastError: ZooKeeperStartError | undefined;
       for (let attempt = 0; attempt < PORT_ATTEMPTS; attempt++) {
-        const layouts = await prepareMembers(workDir, size, options, tls);
+        const layouts = await prepareMembers(workDir, size, options, tls, sasl.config);
         const started = await startAll(layouts, runtime, deadline);
         if (started.ok) {
           const members = layouts.map(
@@ -310,6 +315,7 @@ async function prepareMembers(
   size: number,
   options: ZooKeeperEnsembleOptions,
   tls: TlsSetup | undefined,
+  saslConfig: ZooCfgEntries,
 ): Promise<MemberLayout[]> {
   const perMember = tls === undefined ? 3 : 4;
   const ports = await freePorts(size * perMember, HOST);
@@ -354,6 +360,7 @@ async function prepareMembers(
         ...(layout.secureClientPort === undefined
           ? {}
           : secureClientPortEntries(layout.secureClientPort)),
+        ...saslConfig,
       },
       options.config ?? {},
     );
