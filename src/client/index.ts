@@ -1,6 +1,7 @@
 export { ZooKeeper } from './zookeeper.js';
 export type { ZooKeeperState } from './zookeeper.js';
 export { MultiRead } from './multi-read.js';
+export { PersistentWatcher } from './persistent-watcher.js';
 export type {
   GetChildrenReadResult,
   GetDataReadResult,
@@ -19,24 +20,39 @@ export type {
 } from './transaction.js';
 export { CreateMode } from './types.js';
 export type {
+  AddWatchMode,
+  AddWatchOptions,
   CreateOptions,
   CreateResult,
   Data,
   GetACLResult,
   GetChildrenResult,
   GetDataResult,
+  NodeEvent,
   NodeEventType,
+  PersistentWatchEvent,
+  RemoveWatchesOptions,
   Stat,
   VersionOptions,
   Watched,
   WatchEvent,
+  WatcherType,
+  WatchLostEvent,
   WatchOptions,
   ZooKeeperOptions,
+  ZooKeeperTlsOptions,
 } from './types.js';
 export { CREATOR_ALL_ACL, digestId, OPEN_ACL_UNSAFE, Perms, READ_ACL_UNSAFE } from './acl.js';
 export type { ACL, Id } from './acl.js';
+export type { AuthCredentials, SaslOptions } from './auth-options.js';
 export type { ConnectionCounters } from './connection.js';
 export { parseConnectString } from './connect-string.js';
 export { validatePath } from './path.js';
 export type { HostAddress, ParsedConnectString } from './connect-string.js';
 export * from './errors.js';
+export type {
+  RequestEndMessage,
+  RequestStartMessage,
+  StateMessage,
+  WatchMessage,
+} from './diagnostics.js';

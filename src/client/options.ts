@@ -1,7 +1,9 @@
 import { DEFAULT_MAX_REQUEST_FRAME, DEFAULT_MAX_RESPONSE_FRAME } from '../protocol/index.js';
+import { authOptions } from './auth-options.js';
 import type { HostAddress } from './connect-string.js';
 import { InvalidArgumentError } from './errors.js';
 import type { SessionOptions } from './session.js';
+import { checkTlsOptions } from './socket.js';
 import type { ZooKeeperOptions } from './types.js';
 
 const DEFAULT_SESSION_TIMEOUT_MS = 30_000;
@@ -34,6 +36,8 @@ export function sessionOptions(
       DEFAULT_MAX_RESPONSE_FRAME,
       'maxResponseSize',
     ),
+    tls: checkTlsOptions(options.tls),
+    ...authOptions(options),
   };
 }
 
@@ -48,4 +52,13 @@ function positive(value: number | undefined, fallback: number, name: string): nu
 function nonNegative(value: number | undefined, fallback: number, name: string): number {
   if (value === 0) return 0;
   return positive(value, fallback, name);
+}
+
+/** The `persistentWatchRemoval` option, checked. */
+export function watchRemovalOption(value: unknown): 'any' | 'exact' {
+  if (value === undefined) return 'any';
+  if (value === 'any' || value === 'exact') return value;
+  throw new InvalidArgumentError(
+    `persistentWatchRemoval must be 'any' or 'exact', got ${JSON.stringify(value)}`,
+  );
 }

@@ -1,9 +1,7 @@
-import type { ConnectResponse } from '../protocol/index.js';
-import type { HostAddress } from './connect-string.js';
-import type { Connection } from './connection.js';
-import type { Connector, Credentials } from './connector.js';
+import type { Connector, Credentials, Opened } from './connector.js';
 import { ConnectionLossError } from './errors.js';
-import { RwServerProbe } from './rw-server-probe.js';
+import { askReadOnly, RwServerProbe } from './rw-server-probe.js';
+import type { SessionOptions } from './session-types.js';
 
 const NO_PASSWORD = new Uint8Array(16);
 
@@ -13,7 +11,9 @@ const NO_PASSWORD = new Uint8Array(16);
  * server reports expired. So a session a read-only server opened is never presented again: the
  * next connection opens a new session (the Java client's "not seen a read/write server" rule),
  * re-registering the watches, which is all such a session can hold — it cannot write, so it has
- * no ephemeral nodes. While read-only, the probe looks for a read/write server to move to.
+ * no ephemeral nodes — and why the session's loss timer, which runs only while connected,
+ * reconnected or suspended after those, never runs for it. While read-only, the probe looks for a
+ * read/write server to move to.
  */
 export class ReadOnlyMode {
   /** True while the current session is one a read-only server opened. */
@@ -22,15 +22,10 @@ export class ReadOnlyMode {
 
   constructor(
     private readonly connector: Connector,
-    hosts: readonly HostAddress[],
+    options: Pick<SessionOptions, 'hosts' | 'tls'>,
     signal: AbortSignal,
   ) {
-    this.probe = new RwServerProbe(hosts, signal);
-  }
-
-  /** True while the session exists only on the read-only server that opened it. */
-  get sessionIsLocal(): boolean {
-    return this.local;
+    this.probe = new RwServerProbe(options.hosts, signal, (host) => askReadOnly(host, options.tls));
   }
 
   /** What to present on the next connect: a new session instead of a read-only server's one. */
@@ -43,25 +38,17 @@ export class ReadOnlyMode {
   /**
    * The state to report for a connection just established: `readOnly` on a read-only server; on
    * a read/write server `connected` when it replaced a read-only server's session (a new session
-   * id), else what the session asked for.
+   * id), else what the session asked for. While read-only, looks for a read/write server in the
+   * background; once found, drops the connection with the next attempt aimed there: the session
+   * then reconnects as after any drop (`suspended`, then `connected` on the new server).
    */
-  stateFor(
-    response: ConnectResponse,
+  adopted(
+    { connection, response }: Opened,
     asked: 'connected' | 'reconnected',
   ): 'connected' | 'reconnected' | 'readOnly' {
     const replacedLocal = this.local;
     this.local = response.readOnly;
-    if (this.local) return 'readOnly';
-    return replacedLocal ? 'connected' : asked;
-  }
-
-  /**
-   * While `connection` is to a read-only server, looks for a read/write one in the background.
-   * Once found, drops the connection with the next attempt aimed there: the session then
-   * reconnects as after any drop (`suspended`, then `connected` on the new server).
-   */
-  watch(connection: Connection): void {
-    if (!this.local) return;
+    if (!this.local) return replacedLocal ? 'connected' : asked;
     void this.probe.watch(connection, (host) => {
       this.connector.preferNext(host);
       connection.close(
@@ -71,5 +58,6 @@ export class ReadOnlyMode {
         ),
       );
     });
+    return 'readOnly';
   }
 }

@@ -1,5 +1,6 @@
-import net from 'node:net';
 import type { HostAddress } from './connect-string.js';
+import { openSocket } from './socket.js';
+import type { ZooKeeperTlsOptions } from './types.js';
 
 /** The Java client's schedule: the first probe 100 ms in, each pause twice the last, at most 60 s. */
 export const PROBE_MIN_INTERVAL_MS = 100;
@@ -28,23 +29,17 @@ export class ProbeBackoff {
 }
 
 /**
- * The socket a probe talks over. Kept apart so a TLS client port can hand out a TLS socket here:
- * the probe must reach the server the way the session does.
- */
-export function openProbeSocket(host: HostAddress): net.Socket {
-  return net.connect({ host: host.host, port: host.port });
-}
-
-/**
  * Asks a server with `isro` whether it serves writes: `'rw'` or `'ro'`, or undefined when it is
- * down, not serving (it answers `null`), or silent for `timeoutMs`.
+ * down, not serving (it answers `null`), or silent for `timeoutMs`. Over TLS when the session
+ * uses TLS: the probe must reach the server the way the session does.
  */
 export function askReadOnly(
   host: HostAddress,
+  tlsOptions?: ZooKeeperTlsOptions,
   timeoutMs = ISRO_TIMEOUT_MS,
 ): Promise<'rw' | 'ro' | undefined> {
   return new Promise((resolve) => {
-    const socket = openProbeSocket(host);
+    const socket = openSocket(host.host, host.port, tlsOptions);
     const chunks: Buffer[] = [];
     const finish = (answer: 'rw' | 'ro' | undefined): void => {
       clearTimeout(timer);
@@ -85,7 +80,7 @@ export class RwServerProbe {
   constructor(
     private readonly hosts: readonly HostAddress[],
     private readonly signal: AbortSignal,
-    private readonly ask: (host: HostAddress) => Promise<'rw' | 'ro' | undefined> = askReadOnly,
+    private readonly ask: (host: HostAddress) => Promise<'rw' | 'ro' | undefined>,
   ) {}
 
   /** Probes until a read/write server is found, `connection` closes, or the signal aborts. */

@@ -1,4 +1,6 @@
+import type { Credential, ResolvedSasl } from './auth-options.js';
 import type { HostAddress } from './connect-string.js';
+import type { ZooKeeperTlsOptions } from './types.js';
 
 export interface SessionOptions {
   readonly hosts: readonly HostAddress[];
@@ -14,6 +16,11 @@ export interface SessionOptions {
   readonly canBeReadOnly: boolean;
   readonly maxRequestFrame: number;
   readonly maxResponseFrame: number;
+  /** TLS for every connection; undefined: plain TCP. */
+  readonly tls?: ZooKeeperTlsOptions | undefined;
+  /** Sent on every connection, after SASL if configured (see authenticate.ts). */
+  readonly auth: readonly Credential[];
+  readonly sasl: ResolvedSasl | undefined;
 }
 
 export type SessionState =

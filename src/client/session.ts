@@ -1,9 +1,12 @@
-import { OpCode, SetWatches } from '../protocol/index.js';
+import { OpCode } from '../protocol/index.js';
 import type { RecordCodec } from '../protocol/index.js';
+import { Authenticator, type AuthPort } from './authenticate.js';
 import type { Connection, ConnectionCounters, Liveness } from './connection.js';
 import type { HostAddress } from './connect-string.js';
 import { Connector } from './connector.js';
 import type { Credentials, Opened } from './connector.js';
+import { channels, publishWatch, traceRequest } from './diagnostics.js';
+import type { StateMessage } from './diagnostics.js';
 import { ClientClosedError, ConnectionLossError, SessionExpiredError } from './errors.js';
 import { LossTimer } from './loss-timer.js';
 import { ReadOnlyMode } from './read-only-mode.js';
@@ -12,7 +15,7 @@ import type { ReplyHook } from './request.js';
 import { RequestTimeouts } from './request-timeouts.js';
 import type { UnsentRequest } from './request-timeouts.js';
 import type { LossCause, SessionOptions, SessionState, StateDetail } from './session-types.js';
-import { setWatchesBatches } from './set-watches.js';
+import { setWatchesRequests } from './set-watches.js';
 import { settleWithin } from './settle-within.js';
 import { WatchRegistry } from './watch-registry.js';
 
@@ -29,7 +32,7 @@ const NO_PASSWORD = new Uint8Array(16);
  * disconnected, declares it lost — when the server says so, or one session timeout after the last
  * request the server answered — and then opens a new one, and closes it.
  */
-export class Session {
+export class Session implements AuthPort {
   state: SessionState = 'connecting';
   sessionId = 0n;
   password: Uint8Array = NO_PASSWORD;
@@ -38,6 +41,7 @@ export class Session {
   readonly watches = new WatchRegistry();
   readonly counters: ConnectionCounters = { socketWrites: 0, framesSent: 0, framesReceived: 0 };
   readonly liveness: Liveness = { lastAnsweredSendTime: 0 };
+  readonly auth: Authenticator;
   onStateChange: (state: SessionState, detail: StateDetail) => void = () => undefined;
 
   private connection: Connection | undefined;
@@ -46,11 +50,9 @@ export class Session {
   private xid = 0;
   /** Bumped whenever the session is lost or closed: connect loops of an older epoch give up. */
   private epoch = 0;
-  // A read-only server's session is never resumed (see ReadOnlyMode): there is nothing to lose.
   private readonly lossTimer = new LossTimer(
     () =>
-      (this.state === 'connected' || this.state === 'reconnected' || this.state === 'suspended') &&
-      !this.readOnly.sessionIsLocal
+      this.state === 'connected' || this.state === 'reconnected' || this.state === 'suspended'
         ? this.liveness.lastAnsweredSendTime + this.negotiatedTimeoutMs
         : undefined,
     () => {
@@ -63,23 +65,27 @@ export class Session {
   private readonly readOnly: ReadOnlyMode;
 
   constructor(private readonly options: SessionOptions) {
+    this.auth = new Authenticator(options, this);
     this.connector = new Connector(
       options,
       {
         onNotification: (event, zxid) => {
-          this.watches.dispatch(event.type, event.path, zxid);
+          const listeners = this.watches.dispatch(event.type, event.path, zxid);
+          if (channels.watch.hasSubscribers) publishWatch(event, zxid, listeners);
         },
         onZxid: (zxid) => {
           if (zxid > this.lastZxid) this.lastZxid = zxid;
         },
+        onAuthReply: this.auth.onReply,
         onClose: (connection, error) => {
+          this.auth.connectionClosed(connection);
           this.onConnectionClosed(connection, error);
         },
       },
       this.counters,
       this.liveness,
     );
-    this.readOnly = new ReadOnlyMode(this.connector, options.hosts, this.lifetime.signal);
+    this.readOnly = new ReadOnlyMode(this.connector, options, this.lifetime.signal);
     this.timeouts = new RequestTimeouts(options.requestTimeoutMs, () => this.connection);
   }
 
@@ -106,12 +112,19 @@ export class Session {
     if (opened === undefined) {
       this.lifetime.abort();
       this.setState('closed', { sessionId: 0n });
+      const last = this.connector.lastFailure;
       throw new ConnectionLossError(
         undefined,
-        `CONNECTIONLOSS: could not open a session with ${this.connector.describeHosts()} within ${this.options.connectTimeoutMs} ms`,
+        `CONNECTIONLOSS: could not open a session with ${this.connector.describeHosts()} within ${this.options.connectTimeoutMs} ms` +
+          (last === undefined ? '' : `; last error: ${last.message}`),
+        { cause: last },
       );
     }
-    this.adopt(opened, 'connected');
+    await this.adopt(opened, 'connected');
+    if (this.auth.failure !== undefined) {
+      await this.close();
+      throw this.auth.failure;
+    }
   }
 
   private openConnection(
@@ -134,7 +147,7 @@ export class Session {
     );
   }
 
-  private adopt(opened: Opened, state: 'connected' | 'reconnected'): void {
+  private async adopt(opened: Opened, state: 'connected' | 'reconnected'): Promise<void> {
     const { connection, response } = opened;
     if (response.timeOut <= 0) {
       connection.close(new SessionExpiredError());
@@ -150,31 +163,27 @@ export class Session {
     this.sessionId = response.sessionId;
     this.password = response.passwd ?? NO_PASSWORD;
     this.negotiatedTimeoutMs = response.timeOut;
+    if (!(await this.auth.authenticate(connection, this.state === 'connecting'))) return;
     // The Java client's order on a new connection: SetWatches first, then the queued requests.
-    for (const batch of setWatchesBatches(this.watches.paths(), this.lastZxid)) {
-      const request = new Request(
-        this.nextXid(),
-        OpCode.setWatches,
-        undefined,
-        null,
-        noop,
-        noop,
-        undefined,
-      );
-      this.sendNow(connection, request, SetWatches, batch);
+    for (const { request, codec, body } of setWatchesRequests(this.watches, this.lastZxid, () =>
+      this.nextXid(),
+    )) {
+      this.sendNow(connection, request, codec, body);
     }
     for (const { request, body, value } of this.timeouts.takeUnsent()) {
       this.sendNow(connection, request, body, value);
     }
-    this.setState(this.readOnly.stateFor(response, state), { sessionId: this.sessionId });
+    this.setState(this.readOnly.adopted(opened, state), { sessionId: this.sessionId });
     this.lossTimer.arm();
-    this.readOnly.watch(connection);
     this.onAdopted?.();
   }
 
   private setState(state: SessionState, detail: StateDetail): void {
     if (this.state === state) return;
     this.state = state;
+    if (channels.state.hasSubscribers) {
+      channels.state.publish({ state, ...detail } satisfies StateMessage);
+    }
     try {
       this.onStateChange(state, detail);
     } catch (error) {
@@ -188,7 +197,7 @@ export class Session {
   private onConnectionClosed(connection: Connection, error: Error): void {
     if (connection !== this.connection) return;
     this.connection = undefined;
-    if (this.closePromise !== undefined) return;
+    if (this.closePromise !== undefined || this.auth.failure !== undefined) return;
     if (error instanceof SessionExpiredError) this.loseSession('expired');
     else this.suspend();
   }
@@ -207,7 +216,7 @@ export class Session {
       opened.connection.close(new ClientClosedError());
       return;
     }
-    this.adopt(opened, 'reconnected');
+    await this.adopt(opened, 'reconnected');
   }
 
   private loseSession(cause: LossCause): void {
@@ -223,10 +232,19 @@ export class Session {
     for (const { request } of this.timeouts.takeUnsent())
       request.fail(new SessionExpiredError(request.path));
     this.watches.failAll('sessionExpired');
+    if (!this.options.newSessionOnLoss) this.auth.rejectWaiting(new SessionExpiredError());
     this.setState('lost', { sessionId: lost.sessionId, cause });
     if (this.options.newSessionOnLoss && this.closePromise === undefined) {
       void this.renew(cause === 'timeout' ? lost : undefined);
     }
+  }
+
+  /** The server refused our credentials: as the Java client, stop for good (no reconnect storm). */
+  failed(error: Error): void {
+    if (this.closePromise !== undefined) return;
+    this.connection?.close(error);
+    for (const { request } of this.timeouts.takeUnsent()) request.fail(error);
+    this.setState('authFailed', { sessionId: this.sessionId });
   }
 
   /** Opens the next session; after a client-side loss, first ends the old one if a server still has it. */
@@ -239,7 +257,7 @@ export class Session {
       opened.connection.close(new ClientClosedError());
       return;
     }
-    this.adopt(opened, 'connected');
+    await this.adopt(opened, 'connected');
   }
 
   /** Resumes the lost session just to send closeSession, so its ephemerals go now, not at expiry. */
@@ -275,7 +293,7 @@ export class Session {
     await settleWithin(answered, waitMs);
   }
 
-  private nextXid(): number {
+  nextXid(): number {
     this.xid = this.xid >= 0x7fffffff ? 1 : this.xid + 1;
     return this.xid;
   }
@@ -293,34 +311,40 @@ export class Session {
     response: RecordCodec<R> | null,
     onReply?: ReplyHook,
   ): Promise<R> {
-    if (this.closePromise !== undefined || this.state === 'closed') {
-      return Promise.reject(new ClientClosedError());
-    }
-    if (this.state === 'lost' && !this.options.newSessionOnLoss) {
-      return Promise.reject(new SessionExpiredError(path));
-    }
+    const refused = this.refusal(path);
+    if (refused !== undefined) return Promise.reject(refused);
     return new Promise<R>((resolve, reject) => {
-      const request = new Request(
-        this.nextXid(),
+      const xid = this.nextXid();
+      const [settle, fail] = traceRequest(
+        xid,
         opcode,
         path,
-        response,
+        this.sessionId,
         resolve as (value: unknown) => void,
         reject,
-        onReply,
       );
-      const connection = this.connection;
+      const request = new Request(xid, opcode, path, response, settle, fail, onReply);
+      const connection = this.usableConnection();
       const codec = body as RecordCodec<unknown> | null;
-      if (
-        connection?.isOpen === true &&
-        (this.state === 'connected' || this.state === 'reconnected' || this.state === 'readOnly')
-      ) {
+      if (connection !== undefined) {
         this.sendNow(connection, request, codec, value);
       } else {
         this.timeouts.queue({ request, body: codec, value } satisfies UnsentRequest);
       }
       this.timeouts.watch();
     });
+  }
+
+  /** Why a new call is refused now, if it is. */
+  refusal(path?: string): Error | undefined {
+    if (this.closePromise !== undefined || this.state === 'closed') return new ClientClosedError();
+    const lostForGood = this.state === 'lost' && !this.options.newSessionOnLoss;
+    return lostForGood ? new SessionExpiredError(path) : this.auth.refusal(path);
+  }
+
+  usableConnection(): Connection | undefined {
+    const ready = ['connected', 'reconnected', 'readOnly'].includes(this.state);
+    return ready && this.connection?.isOpen === true ? this.connection : undefined;
   }
 
   private sendNow(
@@ -349,6 +373,7 @@ export class Session {
   private async doClose(): Promise<void> {
     const deadline = performance.now() + CLOSE_SESSION_WAIT_MS;
     for (const { request } of this.timeouts.takeUnsent()) request.fail(new ClientClosedError());
+    this.auth.rejectWaiting(new ClientClosedError());
     if (this.state === 'suspended') {
       const adopted = new Promise<void>((resolve) => {
         this.onAdopted = resolve;
@@ -372,8 +397,4 @@ export class Session {
     this.watches.failAll('closed');
     this.setState('closed', { sessionId: this.sessionId });
   }
-}
-
-function noop(): void {
-  // Deliberately nothing: the outcome is not needed.
 }

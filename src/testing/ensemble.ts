@@ -20,6 +20,15 @@ import type { JvmProcess } from './jvm-process.js';
 import { baseJvmProperties, type ZooKeeperLogLevel } from './launch.js';
 import { trackDirectory, untrackDirectory } from './process-registry.js';
 import { serverMode, type ServerMode } from './readiness.js';
+import {
+  prepareTls,
+  secureClientPortEntries,
+  tlsInstallation,
+  type TlsSetup,
+  type ZooKeeperServerTls,
+  type ZooKeeperTlsOption,
+} from './tls.js';
+import { saslSettings, type SaslServerOptions } from './sasl.js';
 import { writeZooCfg, type ZooCfgEntries } from './zoo-cfg.js';
 
 export interface ZooKeeperEnsembleOptions {
@@ -57,7 +66,14 @@ export interface ZooKeeperEnsembleOptions {
   keepData?: boolean;
   /** The jars and java to use. Default: {@link findZooKeeper}. */
   installation?: ZooKeeperInstallation;
+  /** A TLS client port on every member, with one set of test certificates (see ZooKeeperServer). */
+  tls?: ZooKeeperTlsOption;
+  /** SASL DIGEST-MD5 on every member with these users; `config` and `jvmProperties` still win. */
+  sasl?: SaslServerOptions;
 }
+
+/** The ensemble's TLS client ports: a member's own port is on `member.tls`. */
+export type ZooKeeperEnsembleTls = Omit<ZooKeeperServerTls, 'port'>;
 
 export interface WaitOptions {
   /** Default: the ensemble's startTimeoutMs. */
@@ -86,6 +102,8 @@ export class ZooKeeperEnsemble {
   readonly members: readonly EnsembleMember[];
   /** The temp directory holding one `member-<id>` directory per member. */
   readonly workDir: string;
+  /** `connectString` lists every member's TLS port; undefined without the `tls` option. */
+  readonly tls: ZooKeeperEnsembleTls | undefined;
   readonly #runtime: MemberRuntime;
   readonly #removable: readonly string[];
   /** Shared with the members, which refuse to restart once it is set. */
@@ -100,6 +118,7 @@ export class ZooKeeperEnsemble {
   ) {
     this.members = members;
     this.workDir = workDir;
+    this.tls = ensembleTls(members);
     this.#runtime = runtime;
     this.#removable = removable;
     this.#lifecycle = lifecycle;
@@ -125,26 +144,30 @@ export class ZooKeeperEnsemble {
     const keep = options.keepData ?? process.env['ZKCOORD_KEEP_DATA'] === '1';
     if (!keep) trackDirectory(workDir);
     const lifecycle: Lifecycle = { stopped: false };
+    const tls = await prepareTls(options.tls, workDir);
+    const sasl = await saslSettings(workDir, options.sasl);
     const runtime: MemberRuntime = {
-      installation,
+      installation: tls === undefined ? installation : await tlsInstallation(installation),
       heap: options.heap ?? '128m',
       properties: {
         ...(await baseJvmProperties(workDir, options.logLevel ?? 'info')),
         // Elections back off up to 60 s by default between rounds; a test waits for a leader.
         'zookeeper.fastleader.maxNotificationInterval': '2000',
         ...(options.readOnlyMode === true ? { 'readonlymode.enabled': 'true' } : {}),
+        ...sasl.properties,
         ...options.jvmProperties,
       },
       startTimeoutMs: options.startTimeoutMs ?? 30_000,
       stopTimeoutMs: options.stopTimeoutMs ?? 5_000,
       isStopped: () => lifecycle.stopped,
+      tls,
     };
     const removable = keep ? [] : [workDir];
     try {
       const deadline = Date.now() + runtime.startTimeoutMs;
       let lastError: ZooKeeperStartError | undefined;
       for (let attempt = 0; attempt < PORT_ATTEMPTS; attempt++) {
-        const layouts = await prepareMembers(workDir, size, options);
+        const layouts = await prepareMembers(workDir, size, options, tls, sasl.config);
         const started = await startAll(layouts, runtime, deadline);
         if (started.ok) {
           const members = layouts.map(
@@ -303,17 +326,21 @@ async function prepareMembers(
   workDir: string,
   size: number,
   options: ZooKeeperEnsembleOptions,
+  tls: TlsSetup | undefined,
+  saslConfig: ZooCfgEntries,
 ): Promise<MemberLayout[]> {
-  const ports = await freePorts(size * 3, HOST);
+  const perMember = tls === undefined ? 3 : 4;
+  const ports = await freePorts(size * perMember, HOST);
   const layouts: MemberLayout[] = [];
   for (let i = 0; i < size; i++) {
     const id = i + 1;
     const memberDir = join(workDir, `member-${id}`);
     layouts.push({
       id,
-      clientPort: ports[i * 3] as number,
-      quorumPort: ports[i * 3 + 1] as number,
-      electionPort: ports[i * 3 + 2] as number,
+      clientPort: ports[i * perMember] as number,
+      quorumPort: ports[i * perMember + 1] as number,
+      electionPort: ports[i * perMember + 2] as number,
+      secureClientPort: tls === undefined ? undefined : ports[i * perMember + 3],
       workDir: memberDir,
       dataDir: join(memberDir, 'data'),
       configFile: join(memberDir, 'zoo.cfg'),
@@ -342,11 +369,29 @@ async function prepareMembers(
         'admin.enableServer': false,
         ...(options.readOnlyMode === true ? READ_ONLY_SESSIONS : {}),
         ...servers,
+        ...tls?.config,
+        ...(layout.secureClientPort === undefined
+          ? {}
+          : secureClientPortEntries(layout.secureClientPort)),
+        ...saslConfig,
       },
       options.config ?? {},
     );
   }
   return layouts;
+}
+
+function ensembleTls(members: readonly EnsembleMember[]): ZooKeeperEnsembleTls | undefined {
+  const first = members[0]?.tls;
+  if (first === undefined) return undefined;
+  return {
+    connectString: members.map((m) => m.tls?.connectString ?? '').join(','),
+    clientAuth: first.clientAuth,
+    ca: first.ca,
+    cert: first.cert,
+    key: first.key,
+    clientSubject: first.clientSubject,
+  };
 }
 
 async function removeDirectory(dir: string): Promise<void> {

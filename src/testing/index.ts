@@ -1,5 +1,10 @@
 export { EnsembleMember } from './ensemble-member.js';
-export { ZooKeeperEnsemble, type WaitOptions, type ZooKeeperEnsembleOptions } from './ensemble.js';
+export {
+  ZooKeeperEnsemble,
+  type WaitOptions,
+  type ZooKeeperEnsembleOptions,
+  type ZooKeeperEnsembleTls,
+} from './ensemble.js';
 export {
   EnsembleSizeError,
   ExpireSessionError,
@@ -10,6 +15,7 @@ export {
   NoLeaderError,
   ReplyNotDroppedError,
   SessionNotFoundError,
+  TlsSetupError,
   ZooKeeperNotFoundError,
   ZooKeeperServerStateError,
   ZooKeeperStartError,
@@ -25,8 +31,10 @@ export { fourLetterWord, type FourLetterWordOptions } from './four-letter-word.j
 export { freePort, freePorts } from './free-port.js';
 export type { ZooKeeperLogLevel } from './launch.js';
 export type { ServerMode } from './readiness.js';
+export type { SaslServerOptions } from './sasl.js';
 export { ZooKeeperServer, type ZooKeeperServerOptions } from './server.js';
 export type { HostPort } from './host-port.js';
+export type { TlsClientAuth, ZooKeeperServerTls, ZooKeeperTlsOption } from './tls.js';
 export type { ClientToServerCounts, ServerToClientCounts, WireCounts } from './wire-tap.js';
 export type { ZooCfgEntries, ZooCfgValue } from './zoo-cfg.js';
 export { serverVersion, versionAtLeast } from './server-version.js';

@@ -126,10 +126,10 @@ describe('when the peers come back', () => {
     // make it wait about as long again as the outage lasted.
     const lifetime = new AbortController();
     const found = new Promise<HostAddress>((resolve) => {
-      void new RwServerProbe(ensemble.members.map(address), lifetime.signal).watch(
-        { server: address(survivor), isOpen: true },
-        resolve,
+      const probe = new RwServerProbe(ensemble.members.map(address), lifetime.signal, (host) =>
+        askReadOnly(host),
       );
+      void probe.watch({ server: address(survivor), isOpen: true }, resolve);
     });
     const connected = await log.waitFor('connected', 3 * SESSION_TIMEOUT);
 

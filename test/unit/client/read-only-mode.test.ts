@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { HostAddress } from '../../../src/client/connect-string.js';
+import type { Connection } from '../../../src/client/connection.js';
 import { Connector } from '../../../src/client/connector.js';
+import type { Opened } from '../../../src/client/connector.js';
 import { ReadOnlyMode } from '../../../src/client/read-only-mode.js';
 import type { ConnectResponse } from '../../../src/protocol/index.js';
 
@@ -15,21 +17,29 @@ function mode(): ReadOnlyMode {
       maxRequestFrame: 1024,
       maxResponseFrame: 1024,
     },
-    { onNotification: () => undefined, onZxid: () => undefined, onClose: () => undefined },
+    {
+      onNotification: () => undefined,
+      onZxid: () => undefined,
+      onAuthReply: () => undefined,
+      onClose: () => undefined,
+    },
     { socketWrites: 0, framesSent: 0, framesReceived: 0 },
     { lastAnsweredSendTime: 0 },
   );
-  return new ReadOnlyMode(connector, HOSTS, new AbortController().signal);
+  return new ReadOnlyMode(connector, { hosts: HOSTS }, new AbortController().signal);
 }
 
-function response(sessionId: bigint, readOnly: boolean): ConnectResponse {
-  return {
+/** A handshake's outcome; the connection is a stand-in: with one host the probe never runs. */
+function response(sessionId: bigint, readOnly: boolean): Opened {
+  const connection = { server: HOSTS[0], isOpen: false } as unknown as Connection;
+  const answer: ConnectResponse = {
     protocolVersion: 0,
     timeOut: 10_000,
     sessionId,
     passwd: new Uint8Array(16).fill(7),
     readOnly,
   };
+  return { connection, response: answer };
 }
 
 const session = { sessionId: 5n, password: new Uint8Array(16).fill(7), lastZxid: 42n };
@@ -37,15 +47,13 @@ const session = { sessionId: 5n, password: new Uint8Array(16).fill(7), lastZxid:
 describe('ReadOnlyMode (sessions of read-only servers)', () => {
   it('presents a read/write session again, as any session', () => {
     const ro = mode();
-    expect(ro.stateFor(response(5n, false), 'reconnected')).toBe('reconnected');
-    expect(ro.sessionIsLocal).toBe(false);
+    expect(ro.adopted(response(5n, false), 'reconnected')).toBe('reconnected');
     expect(ro.credentials(session)).toBe(session);
   });
 
   it("never presents a read-only server's session again: a new one, keeping the zxid", () => {
     const ro = mode();
-    expect(ro.stateFor(response(5n, true), 'connected')).toBe('readOnly');
-    expect(ro.sessionIsLocal).toBe(true);
+    expect(ro.adopted(response(5n, true), 'connected')).toBe('readOnly');
     const next = ro.credentials(session);
     expect(next.sessionId).toBe(0n);
     expect([...next.password]).toEqual(new Array(16).fill(0));
@@ -54,10 +62,9 @@ describe('ReadOnlyMode (sessions of read-only servers)', () => {
 
   it('reports the new session on a read/write server as connected, even on a reconnect', () => {
     const ro = mode();
-    ro.stateFor(response(5n, true), 'connected');
-    expect(ro.stateFor(response(6n, true), 'reconnected')).toBe('readOnly');
-    expect(ro.stateFor(response(7n, false), 'reconnected')).toBe('connected');
-    expect(ro.sessionIsLocal).toBe(false);
-    expect(ro.stateFor(response(7n, false), 'reconnected')).toBe('reconnected');
+    ro.adopted(response(5n, true), 'connected');
+    expect(ro.adopted(response(6n, true), 'reconnected')).toBe('readOnly');
+    expect(ro.adopted(response(7n, false), 'reconnected')).toBe('connected');
+    expect(ro.adopted(response(7n, false), 'reconnected')).toBe('reconnected');
   });
 });
