@@ -21,6 +21,7 @@ import { baseJvmProperties, type ZooKeeperLogLevel } from './launch.js';
 import { trackDirectory, untrackDirectory } from './process-registry.js';
 import { serverMode, type ServerMode } from './readiness.js';
 import { writeZooCfg, type ZooCfgEntries } from './zoo-cfg.js';
+import { accessSetup, serverSpec, type AccessSetup } from './ensemble-reconfig.js';
 
 export interface ZooKeeperEnsembleOptions {
   /** Number of members: 3 or 5 (a quorum survives 1 or 2 of them down). */
@@ -51,6 +52,14 @@ export interface ZooKeeperEnsembleOptions {
   keepData?: boolean;
   /** The jars and java to use. Default: {@link findZooKeeper}. */
   installation?: ZooKeeperInstallation;
+  /**
+   * Allow dynamic reconfiguration: `reconfigEnabled=true`, `server.N` lines in the dynamic form
+   * (`host:quorum:election:participant;host:client`), and a super user whose credentials are in
+   * {@link ZooKeeperEnsemble.superAuth}. Default false.
+   */
+  reconfig?: boolean;
+  /** `-Dzookeeper.skipACL=yes`: every ACL check passes, for every client. Default false. */
+  skipACL?: boolean;
 }
 
 export interface WaitOptions {
@@ -75,6 +84,11 @@ export class ZooKeeperEnsemble {
   readonly members: readonly EnsembleMember[];
   /** The temp directory holding one `member-<id>` directory per member. */
   readonly workDir: string;
+  /**
+   * `super:<password>` of the super user that `reconfig: true` configures (undefined otherwise),
+   * for `addAuth('digest', superAuth)`. The password is fresh for every ensemble.
+   */
+  readonly superAuth: string | undefined;
   readonly #runtime: MemberRuntime;
   readonly #removable: readonly string[];
   /** Shared with the members, which refuse to restart once it is set. */
@@ -86,9 +100,11 @@ export class ZooKeeperEnsemble {
     runtime: MemberRuntime,
     removable: readonly string[],
     lifecycle: Lifecycle,
+    superAuth: string | undefined,
   ) {
     this.members = members;
     this.workDir = workDir;
+    this.superAuth = superAuth;
     this.#runtime = runtime;
     this.#removable = removable;
     this.#lifecycle = lifecycle;
@@ -114,6 +130,7 @@ export class ZooKeeperEnsemble {
     const keep = options.keepData ?? process.env['ZKCOORD_KEEP_DATA'] === '1';
     if (!keep) trackDirectory(workDir);
     const lifecycle: Lifecycle = { stopped: false };
+    const access = accessSetup(options);
     const runtime: MemberRuntime = {
       installation,
       heap: options.heap ?? '128m',
@@ -121,6 +138,7 @@ export class ZooKeeperEnsemble {
         ...(await baseJvmProperties(workDir, options.logLevel ?? 'info')),
         // Elections back off up to 60 s by default between rounds; a test waits for a leader.
         'zookeeper.fastleader.maxNotificationInterval': '2000',
+        ...access.properties,
         ...options.jvmProperties,
       },
       startTimeoutMs: options.startTimeoutMs ?? 30_000,
@@ -132,13 +150,20 @@ export class ZooKeeperEnsemble {
       const deadline = Date.now() + runtime.startTimeoutMs;
       let lastError: ZooKeeperStartError | undefined;
       for (let attempt = 0; attempt < PORT_ATTEMPTS; attempt++) {
-        const layouts = await prepareMembers(workDir, size, options);
+        const layouts = await prepareMembers(workDir, size, options, access);
         const started = await startAll(layouts, runtime, deadline);
         if (started.ok) {
           const members = layouts.map(
             (layout, i) => new EnsembleMember(layout, runtime, started.jvms[i] as JvmProcess),
           );
-          const ensemble = new ZooKeeperEnsemble(members, workDir, runtime, removable, lifecycle);
+          const ensemble = new ZooKeeperEnsemble(
+            members,
+            workDir,
+            runtime,
+            removable,
+            lifecycle,
+            access.superAuth,
+          );
           try {
             await ensemble.#waitFor(allParticipate, Math.max(deadline - Date.now(), 0));
           } catch (error) {
@@ -291,6 +316,7 @@ async function prepareMembers(
   workDir: string,
   size: number,
   options: ZooKeeperEnsembleOptions,
+  access: AccessSetup,
 ): Promise<MemberLayout[]> {
   const ports = await freePorts(size * 3, HOST);
   const layouts: MemberLayout[] = [];
@@ -309,7 +335,8 @@ async function prepareMembers(
     });
   }
   const servers: ZooCfgEntries = {};
-  for (const l of layouts) servers[`server.${l.id}`] = `${HOST}:${l.quorumPort}:${l.electionPort}`;
+  for (const l of layouts)
+    servers[`server.${l.id}`] = serverSpec(HOST, l, options.reconfig === true);
   for (const layout of layouts) {
     await rm(layout.workDir, { recursive: true, force: true });
     await mkdir(layout.dataDir, { recursive: true });
@@ -330,6 +357,7 @@ async function prepareMembers(
         'admin.enableServer': false,
         ...servers,
       },
+      access.config,
       options.config ?? {},
     );
   }

@@ -1,0 +1,52 @@
+import { randomBytes } from 'node:crypto';
+import { digestId } from '../client/acl.js';
+import type { ZooCfgEntries } from './zoo-cfg.js';
+
+/** What an ensemble's reconfig and ACL options add to every member's zoo.cfg and JVM. */
+export interface AccessSetup {
+  readonly config: ZooCfgEntries;
+  readonly properties: Record<string, string>;
+  /** `super:<password>` for digest authentication, when a super user was configured. */
+  readonly superAuth: string | undefined;
+}
+
+export interface AccessOptions {
+  readonly reconfig?: boolean | undefined;
+  readonly skipACL?: boolean | undefined;
+}
+
+/**
+ * reconfig needs WRITE on `/zookeeper/config`, whose ACL only lets everyone read, so an ensemble
+ * that allows reconfig also gets a super user (with a fresh password per ensemble) to grant it.
+ */
+export function accessSetup(options: AccessOptions): AccessSetup {
+  const config: ZooCfgEntries = {};
+  const properties: Record<string, string> = {};
+  let superAuth: string | undefined;
+  if (options.reconfig === true) {
+    config['reconfigEnabled'] = true;
+    const password = randomBytes(12).toString('hex');
+    superAuth = `super:${password}`;
+    properties['zookeeper.DigestAuthenticationProvider.superDigest'] = digestId('super', password);
+  }
+  // A JVM property rather than a zoo.cfg entry: the server reads it once, when its request
+  // pipeline's class loads, which may be before zoo.cfg's entries become properties.
+  if (options.skipACL === true) properties['zookeeper.skipACL'] = 'yes';
+  return { config, properties, superAuth };
+}
+
+export interface ServerAddresses {
+  readonly quorumPort: number;
+  readonly electionPort: number;
+  readonly clientPort: number;
+}
+
+/**
+ * The `server.N` value. A reconfig ensemble uses the dynamic form, which carries the client
+ * address: reconfig refuses a joining server without one, and getConfig then tells clients where
+ * every member serves.
+ */
+export function serverSpec(host: string, server: ServerAddresses, dynamic: boolean): string {
+  const quorum = `${host}:${server.quorumPort}:${server.electionPort}`;
+  return dynamic ? `${quorum}:participant;${host}:${server.clientPort}` : quorum;
+}

@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { digestId } from '../../../src/client/acl.js';
+import { accessSetup, serverSpec } from '../../../src/testing/ensemble-reconfig.js';
+
+describe('accessSetup', () => {
+  it('adds nothing by default', () => {
+    expect(accessSetup({})).toEqual({ config: {}, properties: {}, superAuth: undefined });
+  });
+
+  it('enables reconfig with a super user whose digest matches the exposed password', () => {
+    const { config, properties, superAuth } = accessSetup({ reconfig: true });
+    expect(config).toEqual({ reconfigEnabled: true });
+    const password = /^super:(.+)$/.exec(superAuth ?? '')?.[1];
+    expect(password).toBeDefined();
+    expect(properties).toEqual({
+      'zookeeper.DigestAuthenticationProvider.superDigest': digestId('super', password ?? ''),
+    });
+    expect(accessSetup({ reconfig: true }).superAuth).not.toBe(superAuth);
+  });
+
+  it('turns ACL checks off with skipACL', () => {
+    expect(accessSetup({ skipACL: true }).properties).toEqual({ 'zookeeper.skipACL': 'yes' });
+  });
+});
+
+describe('serverSpec', () => {
+  const server = { quorumPort: 2888, electionPort: 3888, clientPort: 2181 };
+
+  it('writes the static form, or the dynamic form with the client address', () => {
+    expect(serverSpec('127.0.0.1', server, false)).toBe('127.0.0.1:2888:3888');
+    expect(serverSpec('127.0.0.1', server, true)).toBe(
+      '127.0.0.1:2888:3888:participant;127.0.0.1:2181',
+    );
+  });
+});
