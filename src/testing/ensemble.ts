@@ -86,7 +86,7 @@ export class ZooKeeperEnsemble {
   readonly workDir: string;
   /**
    * `super:<password>` of the super user that `reconfig: true` configures (undefined otherwise),
-   * for `addAuth('digest', superAuth)`. The password is fresh for every ensemble.
+   * for digest authentication as that user. The password is fresh for every ensemble.
    */
   readonly superAuth: string | undefined;
   readonly #runtime: MemberRuntime;
