@@ -1,6 +1,7 @@
 export { ZooKeeper } from './zookeeper.js';
 export type { ZooKeeperState } from './zookeeper.js';
 export { MultiRead } from './multi-read.js';
+export { PersistentWatcher } from './persistent-watcher.js';
 export type {
   GetChildrenReadResult,
   GetDataReadResult,
@@ -19,17 +20,24 @@ export type {
 } from './transaction.js';
 export { CreateMode } from './types.js';
 export type {
+  AddWatchMode,
+  AddWatchOptions,
   CreateOptions,
   CreateResult,
   Data,
   GetACLResult,
   GetChildrenResult,
   GetDataResult,
+  NodeEvent,
   NodeEventType,
+  PersistentWatchEvent,
+  RemoveWatchesOptions,
   Stat,
   VersionOptions,
   Watched,
   WatchEvent,
+  WatcherType,
+  WatchLostEvent,
   WatchOptions,
   ZooKeeperOptions,
 } from './types.js';
@@ -43,3 +51,9 @@ export { parseConnectString } from './connect-string.js';
 export { validatePath } from './path.js';
 export type { HostAddress, ParsedConnectString } from './connect-string.js';
 export * from './errors.js';
+export type {
+  RequestEndMessage,
+  RequestStartMessage,
+  StateMessage,
+  WatchMessage,
+} from './diagnostics.js';

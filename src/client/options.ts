@@ -48,3 +48,12 @@ function nonNegative(value: number | undefined, fallback: number, name: string):
   if (value === 0) return 0;
   return positive(value, fallback, name);
 }
+
+/** The `persistentWatchRemoval` option, checked. */
+export function watchRemovalOption(value: unknown): 'any' | 'exact' {
+  if (value === undefined) return 'any';
+  if (value === 'any' || value === 'exact') return value;
+  throw new InvalidArgumentError(
+    `persistentWatchRemoval must be 'any' or 'exact', got ${JSON.stringify(value)}`,
+  );
+}

@@ -1,9 +1,11 @@
-import { OpCode, SetWatches } from '../protocol/index.js';
+import { OpCode } from '../protocol/index.js';
 import type { RecordCodec } from '../protocol/index.js';
 import type { Connection, ConnectionCounters, Liveness } from './connection.js';
 import type { HostAddress } from './connect-string.js';
 import { Connector } from './connector.js';
 import type { Credentials, Opened } from './connector.js';
+import { channels, publishWatch, traceRequest } from './diagnostics.js';
+import type { StateMessage } from './diagnostics.js';
 import { ClientClosedError, ConnectionLossError, SessionExpiredError } from './errors.js';
 import { LossTimer } from './loss-timer.js';
 import { Request } from './request.js';
@@ -63,7 +65,8 @@ export class Session {
       options,
       {
         onNotification: (event, zxid) => {
-          this.watches.dispatch(event.type, event.path, zxid);
+          const listeners = this.watches.dispatch(event.type, event.path, zxid);
+          if (channels.watch.hasSubscribers) publishWatch(event, zxid, listeners);
         },
         onZxid: (zxid) => {
           if (zxid > this.lastZxid) this.lastZxid = zxid;
@@ -146,18 +149,18 @@ export class Session {
     this.password = response.passwd ?? NO_PASSWORD;
     this.negotiatedTimeoutMs = response.timeOut;
     // The Java client's order on a new connection: SetWatches first, then the queued requests.
-    for (const batch of setWatchesBatches(this.watches.paths(), this.lastZxid)) {
-      const request = new Request(
-        this.nextXid(),
-        OpCode.setWatches,
-        undefined,
-        null,
-        noop,
-        noop,
-        undefined,
-      );
-      this.sendNow(connection, request, SetWatches, batch);
-    }
+    const batches = setWatchesBatches(this.watches.paths(), this.lastZxid);
+    batches.forEach(({ opcode, codec, body }, i) => {
+      // Persistent watchers learn they are back once the last batch is in: they must re-read.
+      const resumed: ReplyHook | undefined =
+        i === batches.length - 1
+          ? (err) => {
+              if (err === 0) this.watches.resumeAll();
+            }
+          : undefined;
+      const request = new Request(this.nextXid(), opcode, undefined, null, noop, noop, resumed);
+      this.sendNow(connection, request, codec, body);
+    });
     for (const { request, body, value } of this.timeouts.takeUnsent()) {
       this.sendNow(connection, request, body, value);
     }
@@ -169,6 +172,9 @@ export class Session {
   private setState(state: SessionState, detail: StateDetail): void {
     if (this.state === state) return;
     this.state = state;
+    if (channels.state.hasSubscribers) {
+      channels.state.publish({ state, ...detail } satisfies StateMessage);
+    }
     try {
       this.onStateChange(state, detail);
     } catch (error) {
@@ -294,15 +300,16 @@ export class Session {
       return Promise.reject(new SessionExpiredError(path));
     }
     return new Promise<R>((resolve, reject) => {
-      const request = new Request(
-        this.nextXid(),
+      const xid = this.nextXid();
+      const [settle, fail] = traceRequest(
+        xid,
         opcode,
         path,
-        response,
+        this.sessionId,
         resolve as (value: unknown) => void,
         reject,
-        onReply,
       );
+      const request = new Request(xid, opcode, path, response, settle, fail, onReply);
       const connection = this.connection;
       const codec = body as RecordCodec<unknown> | null;
       if (

@@ -58,18 +58,59 @@ export interface WatchOptions {
 export type NodeEventType =
   'nodeCreated' | 'nodeDeleted' | 'nodeDataChanged' | 'nodeChildrenChanged';
 
+/** A change a watch reports. `zxid` is the change's transaction id (servers 3.9+; absent before). */
+export interface NodeEvent {
+  readonly type: NodeEventType;
+  readonly path: string;
+  readonly zxid?: bigint;
+}
+
 /**
- * What a one-shot watch reports. `watchLost` is made by the client when the session that held the
- * watch ended (closed, or expired): the watch can no longer fire, so it settles rather than hang.
- * Watch promises never reject.
+ * Made by the client when a watch ended without firing: the session that held it ended
+ * (`closed`, `sessionExpired`), or it was removed (`removeWatches`, or another watch's removal
+ * took it along).
  */
-export type WatchEvent =
-  | { readonly type: NodeEventType; readonly path: string }
-  | {
-      readonly type: 'watchLost';
-      readonly path: string;
-      readonly reason: 'closed' | 'sessionExpired';
-    };
+export interface WatchLostEvent {
+  readonly type: 'watchLost';
+  readonly path: string;
+  readonly reason: 'closed' | 'sessionExpired' | 'removed';
+}
+
+/** What a one-shot watch reports. Watch promises never reject. */
+export type WatchEvent = NodeEvent | WatchLostEvent;
+
+/**
+ * What a persistent watcher yields. `watchResumed` is made by the client after a reconnect, once
+ * the watch is registered again: changes made while disconnected are not replayed, so re-read.
+ * After `watchLost` the watcher ends.
+ */
+export type PersistentWatchEvent =
+  NodeEvent | WatchLostEvent | { readonly type: 'watchResumed'; readonly path: string };
+
+/** `persistent`: events for the node itself; `persistent-recursive`: for it and every descendant. */
+export type AddWatchMode = 'persistent' | 'persistent-recursive';
+
+export interface AddWatchOptions {
+  /** Default `'persistent'`. */
+  readonly mode?: AddWatchMode;
+  /** Aborting it closes the watcher, as `close()` does. */
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * Which watches `removeWatches` and `checkWatches` address. `data` covers watches left by
+ * getData and exists. `persistent` and `persistent-recursive` need servers 3.9+; older ones
+ * answer MarshallingError, and `any` reaches persistent watches there.
+ */
+export type WatcherType = 'children' | 'data' | 'any' | 'persistent' | 'persistent-recursive';
+
+export interface RemoveWatchesOptions {
+  /**
+   * Remove the local watches even when the server cannot be told (no connection, or the
+   * connection is lost meanwhile), as the Java client's `local` flag does. Default false.
+   */
+  readonly local?: boolean;
+}
 
 export interface GetDataResult {
   /** The node's data; a node created with no data reads as an empty buffer. */
@@ -110,4 +151,12 @@ export interface ZooKeeperOptions {
   readonly maxRequestSize?: number;
   /** Largest reply the client accepts, in bytes (default a little over 1 MiB). */
   readonly maxResponseSize?: number;
+  /**
+   * How a closed persistent watcher is removed from the server. `'any'` (default) works on every
+   * server (3.6+): it sends WatcherType Any, so it is sent only when no other watch of this
+   * client remains on the path; otherwise the server-side watch stays until the path's other
+   * watches are gone or the connection is re-established, and its events are dropped. `'exact'`
+   * removes just that watch by its own type (servers 3.9+).
+   */
+  readonly persistentWatchRemoval?: 'any' | 'exact';
 }

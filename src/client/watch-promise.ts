@@ -1,10 +1,10 @@
 import { EventType } from '../protocol/index.js';
 import type { Chroot } from './chroot.js';
 import type { ReplyHook } from './session.js';
-import type { NodeEventType, WatchEvent } from './types.js';
+import type { NodeEventType, PersistentWatchEvent, WatchEvent } from './types.js';
 import type { RawWatchEvent, WatchKind, WatchRegistry } from './watch-registry.js';
 
-const eventNames: Readonly<Record<number, NodeEventType>> = {
+export const eventNames: Readonly<Record<number, NodeEventType>> = {
   [EventType.NodeCreated]: 'nodeCreated',
   [EventType.NodeDeleted]: 'nodeDeleted',
   [EventType.NodeDataChanged]: 'nodeDataChanged',
@@ -30,7 +30,9 @@ export function watchFor(
     settle = resolve;
   });
   const listener = (raw: RawWatchEvent): void => {
-    settle(toWatchEvent(raw, chroot));
+    const event = toWatchEvent(raw, chroot);
+    // A one-shot watch is never re-registered as persistent, so `watchResumed` cannot reach it.
+    if (event.type !== 'watchResumed') settle(event);
   };
   const register = (kind: WatchKind): void => {
     registry.add(kind, serverPath, listener);
@@ -44,8 +46,17 @@ export function watchFor(
   };
 }
 
-function toWatchEvent(raw: RawWatchEvent, chroot: Chroot): WatchEvent {
+/** The public form of a raw event: chroot stripped, names for types, zxid only when real (3.9+). */
+export function toWatchEvent(raw: RawWatchEvent, chroot: Chroot): PersistentWatchEvent {
   const path = chroot.fromServer(raw.serverPath);
-  if (raw.kind === 'lost') return { type: 'watchLost', path, reason: raw.reason };
-  return { type: eventNames[raw.type] ?? 'nodeDataChanged', path };
+  switch (raw.kind) {
+    case 'lost':
+      return { type: 'watchLost', path, reason: raw.reason };
+    case 'resumed':
+      return { type: 'watchResumed', path };
+    case 'event': {
+      const type = eventNames[raw.type] ?? 'nodeDataChanged';
+      return raw.zxid >= 0n ? { type, path, zxid: raw.zxid } : { type, path };
+    }
+  }
 }

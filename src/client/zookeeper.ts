@@ -14,21 +14,26 @@ import { stateStream } from './state-stream.js';
 import type { StateChange } from './state-stream.js';
 import { MultiRead } from './multi-read.js';
 import { Transaction } from './transaction.js';
-import { sessionOptions } from './options.js';
+import { sessionOptions, watchRemovalOption } from './options.js';
 import * as admin from './operations/admin.js';
 import * as config from './operations/config.js';
 import type { ConfigResult, ReconfigChange } from './operations/config.js';
 import type { OpContext } from './operations/context.js';
 import * as reads from './operations/reads.js';
+import * as watches from './operations/watches.js';
 import * as writes from './operations/writes.js';
+import type { PersistentWatcher } from './persistent-watcher.js';
 import type {
+  AddWatchOptions,
   CreateOptions,
   CreateResult,
   Data,
   GetACLResult,
   GetChildrenResult,
   GetDataResult,
+  RemoveWatchesOptions,
   VersionOptions,
+  WatcherType,
   Watched,
   WatchOptions,
   ZooKeeperOptions,
@@ -55,12 +60,14 @@ export class ZooKeeper extends EventEmitter<ZooKeeperEvents> {
   private constructor(
     private readonly session: Session,
     private readonly chroot: Chroot,
+    persistentWatchRemoval: 'any' | 'exact',
   ) {
     super();
     this.ops = {
       session,
       chroot,
       serverPath: (path, sequential) => this.serverPath(path, sequential),
+      persistentWatchRemoval,
     };
     let previous: ZooKeeperState = session.state;
     session.onStateChange = (state, detail) => {
@@ -73,9 +80,10 @@ export class ZooKeeper extends EventEmitter<ZooKeeperEvents> {
   /** Opens a session with one of the servers of `connectString` (`host:port[,host:port...][/chroot]`). */
   static async connect(connectString: string, options: ZooKeeperOptions = {}): Promise<ZooKeeper> {
     const { hosts, chroot } = parseConnectString(connectString);
+    const removal = watchRemovalOption(options.persistentWatchRemoval);
     const session = new Session(sessionOptions(hosts, options));
     await session.start();
-    return new ZooKeeper(session, new Chroot(chroot));
+    return new ZooKeeper(session, new Chroot(chroot), removal);
   }
 
   /** The session id the server gave us (0n until connected). */
@@ -267,6 +275,44 @@ export class ZooKeeper extends EventEmitter<ZooKeeperEvents> {
    */
   whoAmI(): Promise<Id[]> {
     return admin.whoAmI(this.ops);
+  }
+
+  /**
+   * Adds a persistent watch (servers 3.6+): `persistent` reports NodeCreated, NodeDataChanged,
+   * NodeDeleted and NodeChildrenChanged for the node; `persistent-recursive` reports all but
+   * NodeChildrenChanged for the node and every descendant. The node need not exist. Resolves once
+   * the server has it; the watch is registered again after every reconnect, reported as a
+   * `watchResumed` event (changes made while disconnected are not replayed: re-read then). When
+   * the session ends the watcher yields `watchLost` and ends. Rejects with UnimplementedError on
+   * servers before 3.6, or the usual connection errors.
+   *
+   * On servers up to 3.8, a one-shot and a persistent watch on the same path of one client
+   * overwrite each other's mode on the server (ZOOKEEPER-4466): do not mix them on one path.
+   */
+  addWatch(path: string, options: AddWatchOptions = {}): Promise<PersistentWatcher> {
+    return watches.addWatch(this.ops, path, options);
+  }
+
+  /**
+   * Removes this client's watches of `type` on `path` from the server (and the local ones they
+   * served: one-shot watches settle and persistent watchers end with `watchLost`, reason
+   * `removed`). Rejects with NoWatcherError when the server has none, MarshallingError for the
+   * `persistent*` types on servers before 3.9, or the connection errors, unless `local` is set.
+   */
+  removeWatches(
+    path: string,
+    type: WatcherType = 'any',
+    options: RemoveWatchesOptions = {},
+  ): Promise<void> {
+    return watches.removeWatches(this.ops, path, type, options);
+  }
+
+  /**
+   * True when the server holds a watch of `type` for this client on `path`, false when it holds
+   * none. Rejects with MarshallingError for the `persistent*` types on servers before 3.9.
+   */
+  checkWatches(path: string, type: WatcherType = 'any'): Promise<boolean> {
+    return watches.checkWatches(this.ops, path, type);
   }
 
   /**

@@ -17,3 +17,4 @@ export { MultiLease, MultiLock } from './multi-lock/index.js';
 export type { Lockable } from './multi-lock/index.js';
 export type { LockLease } from './internal/lock-lease.js';
 export type { AcquireOptions } from './internal/give-up.js';
+export type { LockMessage } from './internal/lock-diagnostics.js';

@@ -137,9 +137,12 @@ describe('errors and watch events', () => {
     await admin.setData(`${root}/w`, 'x');
     await admin.create(`${root}/w/c`);
     await admin.create(`${root}/w2`);
-    await expect(data.watch).resolves.toEqual({ type: 'nodeDataChanged', path: '/w' });
-    await expect(children.watch).resolves.toEqual({ type: 'nodeChildrenChanged', path: '/w' });
-    await expect(missing.watch).resolves.toEqual({ type: 'nodeCreated', path: '/w2' });
+    await expect(data.watch).resolves.toMatchObject({ type: 'nodeDataChanged', path: '/w' });
+    await expect(children.watch).resolves.toMatchObject({
+      type: 'nodeChildrenChanged',
+      path: '/w',
+    });
+    await expect(missing.watch).resolves.toMatchObject({ type: 'nodeCreated', path: '/w2' });
   });
 });
 
@@ -164,7 +167,7 @@ describe('isolation', () => {
     expect((await zk.getChildren('/a/b')).children).toEqual(['leaf0000000000']);
     const { watch } = await deep.getData('/leaf0000000000', { watch: true });
     await zk.delete('/a/b/leaf0000000000');
-    await expect(watch).resolves.toEqual({ type: 'nodeDeleted', path: '/leaf0000000000' });
+    await expect(watch).resolves.toMatchObject({ type: 'nodeDeleted', path: '/leaf0000000000' });
   });
 
   it('a chroot that does not exist yet: NoNode until it is created', async () => {

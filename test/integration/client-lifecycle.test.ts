@@ -103,7 +103,7 @@ describe('close()', () => {
 
     expect(await observer.exists('/e1')).toBeNull();
     expect((await observer.getChildren('/')).children).toEqual(['kept']);
-    await expect(watched.watch).resolves.toEqual({ type: 'nodeDeleted', path: '/e1' });
+    await expect(watched.watch).resolves.toMatchObject({ type: 'nodeDeleted', path: '/e1' });
   });
 
   it('can be called twice, or twice at once', async () => {

@@ -96,9 +96,12 @@ describe('a dropped connection', () => {
     await admin.setData(`${root}/w`, 'v1');
     await admin.create(`${root}/w/child`);
     await admin.create(`${root}/later`);
-    await expect(data.watch).resolves.toEqual({ type: 'nodeDataChanged', path: '/w' });
-    await expect(children.watch).resolves.toEqual({ type: 'nodeChildrenChanged', path: '/w' });
-    await expect(missing.watch).resolves.toEqual({ type: 'nodeCreated', path: '/later' });
+    await expect(data.watch).resolves.toMatchObject({ type: 'nodeDataChanged', path: '/w' });
+    await expect(children.watch).resolves.toMatchObject({
+      type: 'nodeChildrenChanged',
+      path: '/w',
+    });
+    await expect(missing.watch).resolves.toMatchObject({ type: 'nodeCreated', path: '/later' });
   });
 
   it('reports a change made around the drop, whichever side of it the change landed', async () => {
@@ -108,7 +111,7 @@ describe('a dropped connection', () => {
     const changed = admin.setData(`${root}/w`, 'v1');
     expect(await dropped).toBeInstanceOf(ConnectionLossError);
     await changed;
-    await expect(watch).resolves.toEqual({ type: 'nodeDataChanged', path: '/w' });
+    await expect(watch).resolves.toMatchObject({ type: 'nodeDataChanged', path: '/w' });
   });
 
   it('close() after a reconnect ends the session and its ephemerals', async () => {

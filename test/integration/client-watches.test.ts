@@ -55,7 +55,7 @@ describe('data watches', () => {
 
     await zk.setData('/n', 'v1');
     await settle();
-    expect(firstSeen).toEqual([{ type: 'nodeDataChanged', path: '/n' }]);
+    expect(firstSeen).toMatchObject([{ type: 'nodeDataChanged', path: '/n' }]);
 
     // No watch left on the server: a second change sends only its reply.
     const before = zk.stats.framesReceived;
@@ -70,10 +70,10 @@ describe('data watches', () => {
     expect(secondSeen).toEqual([]);
 
     await zk.setData('/n', 'v3');
-    await expect(second.watch).resolves.toEqual({ type: 'nodeDataChanged', path: '/n' });
+    await expect(second.watch).resolves.toMatchObject({ type: 'nodeDataChanged', path: '/n' });
     await settle();
     expect(secondSeen).toHaveLength(1);
-    expect(firstSeen).toEqual([{ type: 'nodeDataChanged', path: '/n' }]);
+    expect(firstSeen).toMatchObject([{ type: 'nodeDataChanged', path: '/n' }]);
   });
 
   it('exists watch on a missing node fires nodeCreated', async () => {
@@ -84,7 +84,7 @@ describe('data watches', () => {
     await settle();
     expect(seen).toEqual([]);
     await zk.create('/later', 'x');
-    await expect(watch).resolves.toEqual({ type: 'nodeCreated', path: '/later' });
+    await expect(watch).resolves.toMatchObject({ type: 'nodeCreated', path: '/later' });
   });
 
   it('exists watch on an existing node fires nodeDataChanged, then nodeDeleted on a new one', async () => {
@@ -92,10 +92,10 @@ describe('data watches', () => {
     const a = await zk.exists('/n', { watch: true });
     expect(a.stat?.version).toBe(0);
     await zk.setData('/n', 'x');
-    await expect(a.watch).resolves.toEqual({ type: 'nodeDataChanged', path: '/n' });
+    await expect(a.watch).resolves.toMatchObject({ type: 'nodeDataChanged', path: '/n' });
     const b = await zk.exists('/n', { watch: true });
     await zk.delete('/n');
-    await expect(b.watch).resolves.toEqual({ type: 'nodeDeleted', path: '/n' });
+    await expect(b.watch).resolves.toMatchObject({ type: 'nodeDeleted', path: '/n' });
   });
 
   it('fires for a change made by another client', async () => {
@@ -103,7 +103,7 @@ describe('data watches', () => {
     const { watch } = await zk.getData('/n', { watch: true });
     const other = await open(root);
     await other.setData('/n', 'from elsewhere');
-    await expect(watch).resolves.toEqual({ type: 'nodeDataChanged', path: '/n' });
+    await expect(watch).resolves.toMatchObject({ type: 'nodeDataChanged', path: '/n' });
   });
 
   it('a getData watch on a missing node is not left: the call rejects', async () => {
@@ -127,7 +127,7 @@ describe('child watches', () => {
     expect(seen).toEqual([]);
     await zk.create('/p/c');
     await settle();
-    expect(seen).toEqual([{ type: 'nodeChildrenChanged', path: '/p' }]);
+    expect(seen).toMatchObject([{ type: 'nodeChildrenChanged', path: '/p' }]);
   });
 
   it('fires nodeChildrenChanged on a child delete, not on a grandchild or child data change', async () => {
@@ -142,16 +142,16 @@ describe('child watches', () => {
     await zk.delete('/p/c/grandchild');
     await zk.delete('/p/c');
     await settle();
-    expect(seen).toEqual([{ type: 'nodeChildrenChanged', path: '/p' }]);
+    expect(seen).toMatchObject([{ type: 'nodeChildrenChanged', path: '/p' }]);
   });
 
   it('a watch on "/" (the chroot) reports the path "/"', async () => {
     const { watch } = await zk.getChildren('/', { watch: true });
     await zk.create('/top');
-    await expect(watch).resolves.toEqual({ type: 'nodeChildrenChanged', path: '/' });
+    await expect(watch).resolves.toMatchObject({ type: 'nodeChildrenChanged', path: '/' });
     const data = await zk.getData('/', { watch: true });
     await zk.setData('/', 'root data');
-    await expect(data.watch).resolves.toEqual({ type: 'nodeDataChanged', path: '/' });
+    await expect(data.watch).resolves.toMatchObject({ type: 'nodeDataChanged', path: '/' });
   });
 });
 
@@ -164,8 +164,8 @@ describe('deletes and fan-out', () => {
     await zk.delete('/n');
     // One notification (the server sends a single NodeDeleted) plus the delete's reply.
     expect(zk.stats.framesReceived - before).toBe(2);
-    await expect(data.watch).resolves.toEqual({ type: 'nodeDeleted', path: '/n' });
-    await expect(child.watch).resolves.toEqual({ type: 'nodeDeleted', path: '/n' });
+    await expect(data.watch).resolves.toMatchObject({ type: 'nodeDeleted', path: '/n' });
+    await expect(child.watch).resolves.toMatchObject({ type: 'nodeDeleted', path: '/n' });
   });
 
   it('two watchers on one node both fire from one server event', async () => {
@@ -178,7 +178,8 @@ describe('deletes and fan-out', () => {
     await zk.setData('/n', 'x');
     expect(zk.stats.framesReceived - before).toBe(2);
     await settle();
-    for (const events of seen) expect(events).toEqual([{ type: 'nodeDataChanged', path: '/n' }]);
+    for (const events of seen)
+      expect(events).toMatchObject([{ type: 'nodeDataChanged', path: '/n' }]);
   });
 
   it('a parent child watch and a child data watch both fire when the child is deleted', async () => {
@@ -187,8 +188,8 @@ describe('deletes and fan-out', () => {
     const parent = await zk.getChildren('/p', { watch: true });
     const child = await zk.getData('/p/c', { watch: true });
     await zk.delete('/p/c');
-    await expect(parent.watch).resolves.toEqual({ type: 'nodeChildrenChanged', path: '/p' });
-    await expect(child.watch).resolves.toEqual({ type: 'nodeDeleted', path: '/p/c' });
+    await expect(parent.watch).resolves.toMatchObject({ type: 'nodeChildrenChanged', path: '/p' });
+    await expect(child.watch).resolves.toMatchObject({ type: 'nodeDeleted', path: '/p/c' });
   });
 });
 
@@ -220,6 +221,6 @@ describe('close', () => {
     const { watch } = await zk.getData('/n', { watch: true });
     await zk.setData('/n', 'x');
     await zk.close();
-    await expect(watch).resolves.toEqual({ type: 'nodeDataChanged', path: '/n' });
+    await expect(watch).resolves.toMatchObject({ type: 'nodeDataChanged', path: '/n' });
   });
 });

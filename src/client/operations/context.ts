@@ -10,4 +10,6 @@ export interface OpContext {
   readonly session: Session;
   readonly chroot: Chroot;
   serverPath(path: string, sequential?: boolean): string;
+  /** See `ZooKeeperOptions.persistentWatchRemoval`. */
+  readonly persistentWatchRemoval: 'any' | 'exact';
 }

@@ -11,6 +11,7 @@ import { LeaseLostError } from './errors.js';
 import type { LeaseLossCause } from './errors.js';
 import type { LockLease } from './lock-lease.js';
 import { NodeWatch } from './node-watch.js';
+import { publishLockEnd } from './lock-diagnostics.js';
 
 /** When a hold stops being trusted: as soon as the connection is suspended, or only once the session is lost. */
 export type LostOn = 'suspended' | 'lost';
@@ -48,6 +49,7 @@ export class Lease implements LockLease {
   readonly signal: AbortSignal;
 
   private readonly controller = new AbortController();
+  private readonly heldSince = performance.now();
   private readonly onState: (state: ZooKeeperState) => void;
   private releasing: Promise<void> | undefined;
 
@@ -87,6 +89,7 @@ export class Lease implements LockLease {
   private lose(cause: LeaseLossCause): void {
     if (this.releasing !== undefined || this.signal.aborted) return;
     this.controller.abort(new LeaseLostError(this.path, cause));
+    publishLockEnd(this.path, this.heldSince, cause);
     this.zk.off('state', this.onState);
     this.ownNode.stop();
   }
@@ -111,6 +114,7 @@ export class Lease implements LockLease {
   }
 
   private async deleteNode(): Promise<void> {
+    if (!this.signal.aborted) publishLockEnd(this.path, this.heldSince, 'released');
     this.zk.off('state', this.onState);
     this.ownNode.stop();
     await deleteUntilGone(this.zk, this.path);

@@ -6,6 +6,7 @@ import { describeQueue } from './introspection.js';
 import type { QueueEntry } from './introspection.js';
 import { Lease, validateLostOn } from './lease.js';
 import type { LostOn } from './lease.js';
+import { traceAcquire } from './lock-diagnostics.js';
 import { withLease } from './lock-lease.js';
 import { acquireNode } from './lock-queue.js';
 import type { LockDriver, QueuedNode, WaitOptions } from './lock-queue.js';
@@ -47,18 +48,24 @@ export class QueueLock {
    */
   async acquire(options: WaitOptions = {}): Promise<Lease> {
     validateTimeout(options.timeout);
-    const queued = await acquireNode(this.zk, this.path, this.driver, this.data, {
-      ...options,
-      wait: true,
+    return traceAcquire(this.path, async () => {
+      const queued = await acquireNode(this.zk, this.path, this.driver, this.data, {
+        ...options,
+        wait: true,
+      });
+      if (queued === undefined) throw new Error('unreachable: a waiting acquire returned no node');
+      return this.leaseFor(queued);
     });
-    if (queued === undefined) throw new Error('unreachable: a waiting acquire returned no node');
-    return this.leaseFor(queued);
   }
 
   /** Takes the lock if it can be had without waiting; otherwise resolves undefined at once. */
-  async tryAcquire(): Promise<Lease | undefined> {
-    const queued = await acquireNode(this.zk, this.path, this.driver, this.data, { wait: false });
-    return queued === undefined ? undefined : this.leaseFor(queued);
+  tryAcquire(): Promise<Lease | undefined> {
+    return traceAcquire(this.path, async () => {
+      const queued = await acquireNode(this.zk, this.path, this.driver, this.data, {
+        wait: false,
+      });
+      return queued === undefined ? undefined : this.leaseFor(queued);
+    });
   }
 
   private leaseFor({ node, ownNode }: QueuedNode): Lease {

@@ -14,6 +14,7 @@ import type { LockDriver } from '../internal/lock-queue.js';
 import { mutexDriver } from '../internal/mutex-driver.js';
 import type { CreatedNode } from '../internal/protected-create.js';
 import type { LockOptions } from '../internal/queue-lock.js';
+import { traceAcquire } from '../internal/lock-diagnostics.js';
 import { withLease } from '../internal/lock-lease.js';
 
 export interface SemaphoreOptions extends LockOptions {
@@ -81,15 +82,19 @@ export class Semaphore {
    */
   async acquire(options: AcquireOptions = {}): Promise<Lease> {
     validateTimeout(options.timeout);
-    const node = await this.take(options, true);
-    if (node === undefined) throw new Error('unreachable: a waiting acquire returned no node');
-    return this.leaseOn(node);
+    return traceAcquire(this.path, async () => {
+      const node = await this.take(options, true);
+      if (node === undefined) throw new Error('unreachable: a waiting acquire returned no node');
+      return this.leaseOn(node);
+    });
   }
 
   /** A lease if one is free and nobody is waiting for one; otherwise undefined at once. */
-  async tryAcquire(): Promise<Lease | undefined> {
-    const node = await this.take({}, false);
-    return node === undefined ? undefined : this.leaseOn(node);
+  tryAcquire(): Promise<Lease | undefined> {
+    return traceAcquire(this.path, async () => {
+      const node = await this.take({}, false);
+      return node === undefined ? undefined : this.leaseOn(node);
+    });
   }
 
   /** Runs `fn` while holding a lease and always releases it, also when `fn` throws. */

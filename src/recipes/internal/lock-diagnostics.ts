@@ -1,0 +1,89 @@
+import diagnosticsChannel from 'node:diagnostics_channel';
+import type { LeaseLossCause } from './errors.js';
+
+/** `zkcoord:lock`: every acquire's outcome and every hold's end, for lock wait / hold metrics. */
+export const lockChannel = diagnosticsChannel.channel('zkcoord:lock');
+
+export type LockMessage =
+  | {
+      readonly event: 'acquired';
+      /** The lock's path (a Semaphore's: its path). */
+      readonly lock: string;
+      /** Our lock node. */
+      readonly node: string;
+      readonly sessionId: bigint;
+      readonly fencingToken: bigint;
+      /** From the call to acquire to holding, ms. */
+      readonly waitMs: number;
+    }
+  | {
+      readonly event: 'failed';
+      readonly lock: string;
+      readonly waitMs: number;
+      /** The error's `code` (`LOCK_TIMEOUT`, `SESSIONEXPIRED`, …) or name (`AbortError`). */
+      readonly error: string;
+    }
+  | { readonly event: 'released'; readonly node: string; readonly holdMs: number }
+  | {
+      readonly event: 'lost';
+      readonly node: string;
+      readonly holdMs: number;
+      readonly cause: LeaseLossCause;
+    };
+
+interface Held {
+  readonly path: string;
+  readonly sessionId: bigint;
+  readonly fencingToken: bigint;
+}
+
+/** Runs one acquire and publishes its outcome (a `tryAcquire` that gets nothing publishes nothing). */
+export async function traceAcquire<L extends Held | undefined>(
+  lock: string,
+  acquire: () => Promise<L>,
+): Promise<L> {
+  if (!lockChannel.hasSubscribers) return acquire();
+  const startedAt = performance.now();
+  try {
+    const lease = await acquire();
+    if (lease !== undefined) {
+      publish({
+        event: 'acquired',
+        lock,
+        node: lease.path,
+        sessionId: lease.sessionId,
+        fencingToken: lease.fencingToken,
+        waitMs: performance.now() - startedAt,
+      });
+    }
+    return lease;
+  } catch (error) {
+    publish({ event: 'failed', lock, waitMs: performance.now() - startedAt, error: codeOf(error) });
+    throw error;
+  }
+}
+
+export function publishLockEnd(
+  node: string,
+  heldSince: number,
+  cause: LeaseLossCause | 'released',
+): void {
+  if (!lockChannel.hasSubscribers) return;
+  const holdMs = performance.now() - heldSince;
+  publish(
+    cause === 'released'
+      ? { event: 'released', node, holdMs }
+      : { event: 'lost', node, holdMs, cause },
+  );
+}
+
+function publish(message: LockMessage): void {
+  lockChannel.publish(message);
+}
+
+function codeOf(error: unknown): string {
+  if (error instanceof Error) {
+    return 'code' in error && typeof error.code === 'string' ? error.code : error.name;
+  }
+  return typeof error;
+}
