@@ -128,9 +128,10 @@ describe('a reconfig ensemble (skipACL)', () => {
     expect(shrunk.config.members.map((m) => m.id)).toEqual(
       ensemble.members.filter((m) => m !== removable).map((m) => m.id),
     );
+    // 3.9+ servers also report the event's zxid.
     const event = { type: 'nodeDataChanged', path: '/zookeeper/config' };
-    expect(await initial.watch).toEqual(event);
-    expect(await chrootedWatch).toEqual(event);
+    expect(await initial.watch).toMatchObject(event);
+    expect(await chrootedWatch).toMatchObject(event);
     expect((await zk.getConfig()).data).toEqual(shrunk.data);
 
     const restored = await zk.reconfig({
