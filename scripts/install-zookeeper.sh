@@ -3,6 +3,7 @@
 # Quiet and exit 0 when one is already there (it runs before every `npm test`).
 # Installs Debian's `zookeeper` (jars only) and `libslf4j-java` (a logging binding: without it
 # the server logs nothing) when run as root; otherwise prints the command to run and fails.
+# Also `openssl`, which the harness uses to make certificates for TLS test servers.
 # Never installs `zookeeperd`, which would start a system service on port 2181.
 #
 # ZOOKEEPER_VERSION=<x.y.z> (other than Debian's 3.8.0) selects another release: its jars and
@@ -27,6 +28,8 @@ have_java() {
     command -v java >/dev/null 2>&1
   fi
 }
+
+have_openssl() { command -v openssl >/dev/null 2>&1; }
 
 # An Apache binary release keeps its jars in lib/ (older ones also at the top level).
 zookeeper_home_has_jars() {
@@ -62,16 +65,16 @@ if [[ -n "$MAVEN_VERSION" ]]; then
   fi
   CACHE_ROOT="${ZKCOORD_ZOOKEEPER_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/zkcoord/zookeeper}"
   CACHE_DIR="${CACHE_ROOT}/${MAVEN_VERSION}"
-  if [[ -f "${CACHE_DIR}/${MARKER}" ]] && have_java; then
+  if [[ -f "${CACHE_DIR}/${MARKER}" ]] && have_java && have_openssl; then
     exit 0
   fi
-  PACKAGES=(maven)
-  ready() { have_java && command -v mvn >/dev/null 2>&1; }
-  WHAT="java or mvn"
+  PACKAGES=(maven openssl)
+  ready() { have_java && have_openssl && command -v mvn >/dev/null 2>&1; }
+  WHAT="java, mvn or openssl"
 else
-  PACKAGES=(zookeeper libslf4j-java)
-  ready() { have_java && { zookeeper_home_has_jars || [[ -f "$DEBIAN_JAR" && -f "$SLF4J_SIMPLE_JAR" ]]; }; }
-  WHAT="ZooKeeper (or java)"
+  PACKAGES=(zookeeper libslf4j-java openssl)
+  ready() { have_java && have_openssl && { zookeeper_home_has_jars || [[ -f "$DEBIAN_JAR" && -f "$SLF4J_SIMPLE_JAR" ]]; }; }
+  WHAT="ZooKeeper (or java, or openssl)"
 fi
 
 # Resolves org.apache.zookeeper:zookeeper:$MAVEN_VERSION with its runtime dependencies through a

@@ -1,4 +1,4 @@
-import net from 'node:net';
+import type net from 'node:net';
 import {
   ConnectRequest,
   ConnectResponse,
@@ -17,6 +17,8 @@ import type { HostAddress } from './connect-string.js';
 import { ConnectionLossError, InvalidArgumentError, NotReadOnlyError } from './errors.js';
 import { pingDue, pingThreshold } from './ping-policy.js';
 import { RequestQueue } from './request-queue.js';
+import { openSocket } from './socket.js';
+import type { ZooKeeperTlsOptions } from './types.js';
 import { failureFor } from './request-queue.js';
 import type { OutstandingRequest } from './request-queue.js';
 
@@ -29,6 +31,7 @@ export interface ConnectionOptions {
   readonly maxRequestFrame: number;
   /** Largest reply frame accepted from the server. */
   readonly maxResponseFrame: number;
+  readonly tls?: ZooKeeperTlsOptions | undefined;
   /** Cancels the attempt while it connects or shakes hands. */
   readonly signal?: AbortSignal;
 }
@@ -100,7 +103,7 @@ export class Connection {
     counters: ConnectionCounters,
     liveness: Liveness,
   ): Promise<{ connection: Connection; response: ConnectResponse }> {
-    const socket = net.connect({ host: options.host, port: options.port, noDelay: true });
+    const socket = openSocket(options.host, options.port, options.tls);
     const connection = new Connection(socket, options, handlers, counters, liveness);
     try {
       const sentAt = performance.now();

@@ -4,6 +4,7 @@ import { Connection } from './connection.js';
 import type { ConnectionCounters, ConnectionHandlers, Liveness } from './connection.js';
 import type { HostAddress } from './connect-string.js';
 import { HostCycle } from './host-cycle.js';
+import type { ZooKeeperTlsOptions } from './types.js';
 
 export interface Opened {
   readonly connection: Connection;
@@ -23,6 +24,7 @@ export interface ConnectorOptions {
   readonly sessionTimeoutMs: number;
   readonly maxRequestFrame: number;
   readonly maxResponseFrame: number;
+  readonly tls?: ZooKeeperTlsOptions | undefined;
 }
 
 export interface AttemptPlan {
@@ -43,6 +45,8 @@ export interface AttemptPlan {
  */
 export class Connector {
   private readonly hosts: HostCycle;
+  /** Why the last open() failed, so a caller that gives up can say (e.g. a TLS verify error). */
+  lastFailure: Error | undefined;
 
   constructor(
     private readonly options: ConnectorOptions,
@@ -61,6 +65,7 @@ export class Connector {
   async open(plan: AttemptPlan, credentials: Credentials): Promise<Opened | undefined> {
     const perAttemptMs = Math.max(1, Math.floor(plan.timeoutMs / this.options.hosts.length));
     const remaining = (): number => Math.max(0, plan.deadline - performance.now());
+    this.lastFailure = undefined;
     for (let failed = 0; plan.shouldContinue() && remaining() > 0; failed++) {
       const { host, delayMs } = this.hosts.next(plan.firstEver && failed === 0, failed);
       try {
@@ -74,6 +79,7 @@ export class Connector {
             connectTimeoutMs: Math.max(1, Math.min(perAttemptMs, remaining())),
             maxRequestFrame: this.options.maxRequestFrame,
             maxResponseFrame: this.options.maxResponseFrame,
+            tls: this.options.tls,
             signal: plan.signal,
           },
           {
@@ -88,8 +94,11 @@ export class Connector {
           this.counters,
           this.liveness,
         );
-      } catch {
+      } catch (error) {
         // Unreachable, refusing, silent, or cancelled: the loop condition decides what is next.
+        // The attempt the deadline cut short says less than the one that failed before it.
+        if (error instanceof Error && (remaining() > 0 || this.lastFailure === undefined))
+          this.lastFailure = error;
       }
     }
     return undefined;

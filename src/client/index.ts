@@ -40,6 +40,7 @@ export type {
   WatchLostEvent,
   WatchOptions,
   ZooKeeperOptions,
+  ZooKeeperTlsOptions,
 } from './types.js';
 export type { ConfigResult, ReconfigChange } from './operations/config.js';
 export { ConfigFormatError, parseConfig } from './quorum-config.js';

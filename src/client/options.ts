@@ -2,6 +2,7 @@ import { DEFAULT_MAX_REQUEST_FRAME, DEFAULT_MAX_RESPONSE_FRAME } from '../protoc
 import type { HostAddress } from './connect-string.js';
 import { InvalidArgumentError } from './errors.js';
 import type { SessionOptions } from './session.js';
+import { checkTlsOptions } from './socket.js';
 import type { ZooKeeperOptions } from './types.js';
 
 const DEFAULT_SESSION_TIMEOUT_MS = 30_000;
@@ -33,6 +34,7 @@ export function sessionOptions(
       DEFAULT_MAX_RESPONSE_FRAME,
       'maxResponseSize',
     ),
+    tls: checkTlsOptions(options.tls),
   };
 }
 

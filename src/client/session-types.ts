@@ -1,4 +1,5 @@
 import type { HostAddress } from './connect-string.js';
+import type { ZooKeeperTlsOptions } from './types.js';
 
 export interface SessionOptions {
   readonly hosts: readonly HostAddress[];
@@ -12,6 +13,8 @@ export interface SessionOptions {
   readonly newSessionOnLoss: boolean;
   readonly maxRequestFrame: number;
   readonly maxResponseFrame: number;
+  /** TLS for every connection; undefined: plain TCP. */
+  readonly tls?: ZooKeeperTlsOptions | undefined;
 }
 
 export type SessionState =

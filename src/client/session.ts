@@ -104,9 +104,12 @@ export class Session {
     if (opened === undefined) {
       this.lifetime.abort();
       this.setState('closed', { sessionId: 0n });
+      const last = this.connector.lastFailure;
       throw new ConnectionLossError(
         undefined,
-        `CONNECTIONLOSS: could not open a session with ${this.connector.describeHosts()} within ${this.options.connectTimeoutMs} ms`,
+        `CONNECTIONLOSS: could not open a session with ${this.connector.describeHosts()} within ${this.options.connectTimeoutMs} ms` +
+          (last === undefined ? '' : `; last error: ${last.message}`),
+        { cause: last },
       );
     }
     this.adopt(opened, 'connected');

@@ -1,3 +1,4 @@
+import type { ConnectionOptions as TlsConnectionOptions } from 'node:tls';
 import { CreateFlags } from '../protocol/index.js';
 import type { ACL, Stat } from '../protocol/index.js';
 
@@ -159,4 +160,12 @@ export interface ZooKeeperOptions {
    * removes just that watch by its own type (servers 3.9+).
    */
   readonly persistentWatchRemoval?: 'any' | 'exact';
+  /** Connect to every server over TLS with these `node:tls` options (see docs/client.md, TLS). */
+  readonly tls?: ZooKeeperTlsOptions;
 }
+
+/**
+ * `node:tls` connect options (`ca`, `cert`, `key`, `servername`, `rejectUnauthorized`, ...); the
+ * host and port come from the connect string.
+ */
+export type ZooKeeperTlsOptions = Omit<TlsConnectionOptions, 'host' | 'port' | 'path' | 'socket'>;

@@ -5,6 +5,7 @@ import type { JvmProcess } from './jvm-process.js';
 import { awaitMemberReady, launchMember, QUORUM_PEER_MAIN, type StartOutcome } from './launch.js';
 import { tailLog } from './log-file.js';
 import { serverMode, type ServerMode } from './readiness.js';
+import { serverTls, type TlsSetup, type ZooKeeperServerTls } from './tls.js';
 
 /** Modes in which a quorum participant serves clients. */
 export const PARTICIPANT_MODES: readonly ServerMode[] = ['leader', 'follower'];
@@ -20,6 +21,7 @@ export interface MemberLayout {
   readonly clientPort: number;
   readonly quorumPort: number;
   readonly electionPort: number;
+  readonly secureClientPort: number | undefined;
   readonly workDir: string;
   readonly dataDir: string;
   readonly configFile: string;
@@ -35,6 +37,7 @@ export interface MemberRuntime {
   readonly stopTimeoutMs: number;
   /** True once the ensemble was stopped: members cannot come back then. */
   isStopped(): boolean;
+  readonly tls: TlsSetup | undefined;
 }
 
 /** Launches the member's JVM on its existing zoo.cfg and waits until it serves as a participant. */
@@ -81,6 +84,8 @@ export class EnsembleMember {
   readonly logFile: string;
   /** Holds zoo.cfg, the log and the data of this member. */
   readonly workDir: string;
+  /** This member's TLS client port and the PEMs for it; undefined without the `tls` option. */
+  readonly tls: ZooKeeperServerTls | undefined;
   readonly #layout: MemberLayout;
   readonly #runtime: MemberRuntime;
   #jvm: JvmProcess;
@@ -98,6 +103,10 @@ export class EnsembleMember {
     this.dataDir = layout.dataDir;
     this.logFile = layout.logFile;
     this.workDir = layout.workDir;
+    this.tls =
+      runtime.tls === undefined || layout.secureClientPort === undefined
+        ? undefined
+        : serverTls(runtime.tls, layout.secureClientPort);
   }
 
   /** Pid of the current JVM (a new one after restart()). */

@@ -10,16 +10,23 @@ export interface AccessSetup {
   readonly superAuth: string | undefined;
 }
 
-export interface AccessOptions {
-  readonly reconfig?: boolean | undefined;
-  readonly skipACL?: boolean | undefined;
+/** The options of `ZooKeeperEnsemble.start()` that govern reconfig and ACLs. */
+export interface EnsembleAccessOptions {
+  /**
+   * Allow dynamic reconfiguration: `reconfigEnabled=true`, `server.N` lines in the dynamic form
+   * (`host:quorum:election:participant;host:client`), and a super user whose credentials are in
+   * `ZooKeeperEnsemble.superAuth`. Default false.
+   */
+  reconfig?: boolean;
+  /** `-Dzookeeper.skipACL=yes`: every ACL check passes, for every client. Default false. */
+  skipACL?: boolean;
 }
 
 /**
  * reconfig needs WRITE on `/zookeeper/config`, whose ACL only lets everyone read, so an ensemble
  * that allows reconfig also gets a super user (with a fresh password per ensemble) to grant it.
  */
-export function accessSetup(options: AccessOptions): AccessSetup {
+export function accessSetup(options: EnsembleAccessOptions): AccessSetup {
   const config: ZooCfgEntries = {};
   const properties: Record<string, string> = {};
   let superAuth: string | undefined;
@@ -36,17 +43,28 @@ export function accessSetup(options: AccessOptions): AccessSetup {
 }
 
 export interface ServerAddresses {
+  readonly id: number;
   readonly quorumPort: number;
   readonly electionPort: number;
   readonly clientPort: number;
 }
 
 /**
- * The `server.N` value. A reconfig ensemble uses the dynamic form, which carries the client
+ * The `server.N` entries. A reconfig ensemble uses the dynamic form, which carries the client
  * address: reconfig refuses a joining server without one, and getConfig then tells clients where
  * every member serves.
  */
-export function serverSpec(host: string, server: ServerAddresses, dynamic: boolean): string {
-  const quorum = `${host}:${server.quorumPort}:${server.electionPort}`;
-  return dynamic ? `${quorum}:participant;${host}:${server.clientPort}` : quorum;
+export function serverLines(
+  host: string,
+  servers: readonly ServerAddresses[],
+  dynamic: boolean,
+): ZooCfgEntries {
+  const lines: ZooCfgEntries = {};
+  for (const server of servers) {
+    const quorum = `${host}:${server.quorumPort}:${server.electionPort}`;
+    lines[`server.${server.id}`] = dynamic
+      ? `${quorum}:participant;${host}:${server.clientPort}`
+      : quorum;
+  }
+  return lines;
 }

@@ -20,10 +20,23 @@ import type { JvmProcess } from './jvm-process.js';
 import { baseJvmProperties, type ZooKeeperLogLevel } from './launch.js';
 import { trackDirectory, untrackDirectory } from './process-registry.js';
 import { serverMode, type ServerMode } from './readiness.js';
+import {
+  prepareTls,
+  secureClientPortEntries,
+  tlsInstallation,
+  type TlsSetup,
+  type ZooKeeperServerTls,
+  type ZooKeeperTlsOption,
+} from './tls.js';
 import { writeZooCfg, type ZooCfgEntries } from './zoo-cfg.js';
-import { accessSetup, serverSpec, type AccessSetup } from './ensemble-reconfig.js';
+import {
+  accessSetup,
+  serverLines,
+  type AccessSetup,
+  type EnsembleAccessOptions,
+} from './ensemble-reconfig.js';
 
-export interface ZooKeeperEnsembleOptions {
+export interface ZooKeeperEnsembleOptions extends EnsembleAccessOptions {
   /** Number of members: 3 or 5 (a quorum survives 1 or 2 of them down). */
   size: 3 | 5;
   /** zoo.cfg `tickTime` in ms. Default 500. */
@@ -52,15 +65,12 @@ export interface ZooKeeperEnsembleOptions {
   keepData?: boolean;
   /** The jars and java to use. Default: {@link findZooKeeper}. */
   installation?: ZooKeeperInstallation;
-  /**
-   * Allow dynamic reconfiguration: `reconfigEnabled=true`, `server.N` lines in the dynamic form
-   * (`host:quorum:election:participant;host:client`), and a super user whose credentials are in
-   * {@link ZooKeeperEnsemble.superAuth}. Default false.
-   */
-  reconfig?: boolean;
-  /** `-Dzookeeper.skipACL=yes`: every ACL check passes, for every client. Default false. */
-  skipACL?: boolean;
+  /** A TLS client port on every member, with one set of test certificates (see ZooKeeperServer). */
+  tls?: ZooKeeperTlsOption;
 }
+
+/** The ensemble's TLS client ports: a member's own port is on `member.tls`. */
+export type ZooKeeperEnsembleTls = Omit<ZooKeeperServerTls, 'port'>;
 
 export interface WaitOptions {
   /** Default: the ensemble's startTimeoutMs. */
@@ -84,11 +94,10 @@ export class ZooKeeperEnsemble {
   readonly members: readonly EnsembleMember[];
   /** The temp directory holding one `member-<id>` directory per member. */
   readonly workDir: string;
-  /**
-   * `super:<password>` of the super user that `reconfig: true` configures (undefined otherwise),
-   * for digest authentication as that user. The password is fresh for every ensemble.
-   */
+  /** `super:<password>`, the super user that `reconfig: true` adds (fresh per ensemble). */
   readonly superAuth: string | undefined;
+  /** `connectString` lists every member's TLS port; undefined without the `tls` option. */
+  readonly tls: ZooKeeperEnsembleTls | undefined;
   readonly #runtime: MemberRuntime;
   readonly #removable: readonly string[];
   /** Shared with the members, which refuse to restart once it is set. */
@@ -105,6 +114,7 @@ export class ZooKeeperEnsemble {
     this.members = members;
     this.workDir = workDir;
     this.superAuth = superAuth;
+    this.tls = ensembleTls(members);
     this.#runtime = runtime;
     this.#removable = removable;
     this.#lifecycle = lifecycle;
@@ -131,8 +141,9 @@ export class ZooKeeperEnsemble {
     if (!keep) trackDirectory(workDir);
     const lifecycle: Lifecycle = { stopped: false };
     const access = accessSetup(options);
+    const tls = await prepareTls(options.tls, workDir);
     const runtime: MemberRuntime = {
-      installation,
+      installation: tls === undefined ? installation : await tlsInstallation(installation),
       heap: options.heap ?? '128m',
       properties: {
         ...(await baseJvmProperties(workDir, options.logLevel ?? 'info')),
@@ -144,13 +155,14 @@ export class ZooKeeperEnsemble {
       startTimeoutMs: options.startTimeoutMs ?? 30_000,
       stopTimeoutMs: options.stopTimeoutMs ?? 5_000,
       isStopped: () => lifecycle.stopped,
+      tls,
     };
     const removable = keep ? [] : [workDir];
     try {
       const deadline = Date.now() + runtime.startTimeoutMs;
       let lastError: ZooKeeperStartError | undefined;
       for (let attempt = 0; attempt < PORT_ATTEMPTS; attempt++) {
-        const layouts = await prepareMembers(workDir, size, options, access);
+        const layouts = await prepareMembers(workDir, size, options, access, tls);
         const started = await startAll(layouts, runtime, deadline);
         if (started.ok) {
           const members = layouts.map(
@@ -317,26 +329,27 @@ async function prepareMembers(
   size: number,
   options: ZooKeeperEnsembleOptions,
   access: AccessSetup,
+  tls: TlsSetup | undefined,
 ): Promise<MemberLayout[]> {
-  const ports = await freePorts(size * 3, HOST);
+  const perMember = tls === undefined ? 3 : 4;
+  const ports = await freePorts(size * perMember, HOST);
   const layouts: MemberLayout[] = [];
   for (let i = 0; i < size; i++) {
     const id = i + 1;
     const memberDir = join(workDir, `member-${id}`);
     layouts.push({
       id,
-      clientPort: ports[i * 3] as number,
-      quorumPort: ports[i * 3 + 1] as number,
-      electionPort: ports[i * 3 + 2] as number,
+      clientPort: ports[i * perMember] as number,
+      quorumPort: ports[i * perMember + 1] as number,
+      electionPort: ports[i * perMember + 2] as number,
+      secureClientPort: tls === undefined ? undefined : ports[i * perMember + 3],
       workDir: memberDir,
       dataDir: join(memberDir, 'data'),
       configFile: join(memberDir, 'zoo.cfg'),
       logFile: join(memberDir, 'zookeeper.log'),
     });
   }
-  const servers: ZooCfgEntries = {};
-  for (const l of layouts)
-    servers[`server.${l.id}`] = serverSpec(HOST, l, options.reconfig === true);
+  const servers = serverLines(HOST, layouts, options.reconfig === true);
   for (const layout of layouts) {
     await rm(layout.workDir, { recursive: true, force: true });
     await mkdir(layout.dataDir, { recursive: true });
@@ -356,12 +369,29 @@ async function prepareMembers(
         maxClientCnxns: 0,
         'admin.enableServer': false,
         ...servers,
+        ...tls?.config,
+        ...(layout.secureClientPort === undefined
+          ? {}
+          : secureClientPortEntries(layout.secureClientPort)),
       },
       access.config,
       options.config ?? {},
     );
   }
   return layouts;
+}
+
+function ensembleTls(members: readonly EnsembleMember[]): ZooKeeperEnsembleTls | undefined {
+  const first = members[0]?.tls;
+  if (first === undefined) return undefined;
+  return {
+    connectString: members.map((m) => m.tls?.connectString ?? '').join(','),
+    clientAuth: first.clientAuth,
+    ca: first.ca,
+    cert: first.cert,
+    key: first.key,
+    clientSubject: first.clientSubject,
+  };
 }
 
 async function removeDirectory(dir: string): Promise<void> {

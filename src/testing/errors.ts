@@ -114,3 +114,12 @@ export class ExpireSessionError extends ZkCoordError {
     super('EXPIRE_SESSION_FAILED', message, options);
   }
 }
+
+/** TLS test certificates could not be made (`openssl` missing or failing). */
+export class TlsSetupError extends ZkCoordError {
+  declare readonly code: 'TLS_SETUP_FAILED';
+
+  constructor(message: string, options?: ErrorOptions) {
+    super('TLS_SETUP_FAILED', message, options);
+  }
+}

@@ -1,5 +1,11 @@
 export { EnsembleMember } from './ensemble-member.js';
-export { ZooKeeperEnsemble, type WaitOptions, type ZooKeeperEnsembleOptions } from './ensemble.js';
+export type { EnsembleAccessOptions } from './ensemble-reconfig.js';
+export {
+  ZooKeeperEnsemble,
+  type WaitOptions,
+  type ZooKeeperEnsembleOptions,
+  type ZooKeeperEnsembleTls,
+} from './ensemble.js';
 export {
   EnsembleSizeError,
   ExpireSessionError,
@@ -10,6 +16,7 @@ export {
   NoLeaderError,
   ReplyNotDroppedError,
   SessionNotFoundError,
+  TlsSetupError,
   ZooKeeperNotFoundError,
   ZooKeeperServerStateError,
   ZooKeeperStartError,
@@ -27,6 +34,7 @@ export type { ZooKeeperLogLevel } from './launch.js';
 export type { ServerMode } from './readiness.js';
 export { ZooKeeperServer, type ZooKeeperServerOptions } from './server.js';
 export type { HostPort } from './host-port.js';
+export type { TlsClientAuth, ZooKeeperServerTls, ZooKeeperTlsOption } from './tls.js';
 export type { ClientToServerCounts, ServerToClientCounts, WireCounts } from './wire-tap.js';
 export type { ZooCfgEntries, ZooCfgValue } from './zoo-cfg.js';
 export { serverVersion, versionAtLeast } from './server-version.js';

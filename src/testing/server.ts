@@ -15,6 +15,15 @@ import {
 } from './launch.js';
 import { tailLog } from './log-file.js';
 import { trackDirectory, untrackDirectory } from './process-registry.js';
+import {
+  prepareTls,
+  secureClientPortEntries,
+  serverTls,
+  tlsInstallation,
+  type TlsSetup,
+  type ZooKeeperServerTls,
+  type ZooKeeperTlsOption,
+} from './tls.js';
 import { writeZooCfg, type ZooCfgEntries } from './zoo-cfg.js';
 
 export interface ZooKeeperServerOptions {
@@ -47,6 +56,11 @@ export interface ZooKeeperServerOptions {
   keepData?: boolean;
   /** The jars and java to use. Default: {@link findZooKeeper}. */
   installation?: ZooKeeperInstallation;
+  /**
+   * Also serve TLS on a second client port, with fresh test certificates (made with `openssl`);
+   * see {@link ZooKeeperServer.tls}. `true` means `{ clientAuth: 'want' }`.
+   */
+  tls?: ZooKeeperTlsOption;
 }
 
 interface Settings {
@@ -60,6 +74,7 @@ interface Settings {
   readonly config: ZooCfgEntries;
   readonly startTimeoutMs: number;
   readonly stopTimeoutMs: number;
+  readonly tls: TlsSetup | undefined;
   /** The temp directory unless kept: deleted on stop(), or when this process exits. */
   readonly removable: readonly string[];
 }
@@ -83,11 +98,18 @@ export class ZooKeeperServer {
   /** The temp directory holding zoo.cfg, the log and (by default) the data. */
   readonly workDir: string;
   readonly installation: ZooKeeperInstallation;
+  /** The TLS client port and the PEMs a client needs for it; undefined without the `tls` option. */
+  readonly tls: ZooKeeperServerTls | undefined;
   readonly #settings: Settings;
   #jvm: JvmProcess;
   #stopped = false;
 
-  private constructor(settings: Settings, port: number, jvm: JvmProcess) {
+  private constructor(
+    settings: Settings,
+    port: number,
+    securePort: number | undefined,
+    jvm: JvmProcess,
+  ) {
     this.#settings = settings;
     this.#jvm = jvm;
     this.port = port;
@@ -96,6 +118,10 @@ export class ZooKeeperServer {
     this.logFile = settings.logFile;
     this.workDir = settings.workDir;
     this.installation = settings.installation;
+    this.tls =
+      settings.tls === undefined || securePort === undefined
+        ? undefined
+        : serverTls(settings.tls, securePort);
   }
 
   /** Starts a server and resolves once it serves (`srvr` reports `Mode: standalone`). */
@@ -110,8 +136,9 @@ export class ZooKeeperServer {
       let lastError: ZooKeeperStartError | undefined;
       for (let attempt = 0; attempt < PORT_ATTEMPTS; attempt++) {
         const port = options.port ?? (await freePort(HOST));
-        const started = await startOn(settings, port, deadline - Date.now());
-        if (started.ok) return new ZooKeeperServer(settings, port, started.jvm);
+        const securePort = settings.tls === undefined ? undefined : await freePort(HOST);
+        const started = await startOn(settings, port, securePort, deadline - Date.now());
+        if (started.ok) return new ZooKeeperServer(settings, port, securePort, started.jvm);
         lastError = started.error;
         if (!(started.portInUse && options.port === undefined)) break;
       }
@@ -157,7 +184,12 @@ export class ZooKeeperServer {
       throw new ZooKeeperServerStateError('restart() after stop(): the server is gone');
     }
     if (this.#jvm.isRunning()) await this.#jvm.terminate(this.#settings.stopTimeoutMs);
-    const started = await startOn(this.#settings, this.port, this.#settings.startTimeoutMs);
+    const started = await startOn(
+      this.#settings,
+      this.port,
+      this.tls?.port,
+      this.#settings.startTimeoutMs,
+    );
     if (!started.ok) throw started.error;
     this.#jvm = started.jvm;
   }
@@ -206,8 +238,16 @@ type Started =
   | { readonly ok: true; readonly jvm: JvmProcess }
   | { readonly ok: false; readonly portInUse: boolean; readonly error: ZooKeeperStartError };
 
-async function startOn(settings: Settings, port: number, timeoutMs: number): Promise<Started> {
-  await writeZooCfg(settings.configFile, settings.config, { clientPort: port });
+async function startOn(
+  settings: Settings,
+  port: number,
+  securePort: number | undefined,
+  timeoutMs: number,
+): Promise<Started> {
+  await writeZooCfg(settings.configFile, settings.config, {
+    clientPort: port,
+    ...(securePort === undefined ? {} : secureClientPortEntries(securePort)),
+  });
   const member = await launchMember({
     installation: settings.installation,
     mainClass: STANDALONE_MAIN,
@@ -241,8 +281,9 @@ async function prepare(
   const dataDir = resolve(options.dataDir ?? join(workDir, 'data'));
   await mkdir(dataDir, { recursive: true });
   const logLevel = options.logLevel ?? 'info';
+  const tls = await prepareTls(options.tls, workDir);
   return {
-    installation,
+    installation: tls === undefined ? installation : await tlsInstallation(installation),
     workDir,
     dataDir,
     configFile: join(workDir, 'zoo.cfg'),
@@ -260,10 +301,12 @@ async function prepare(
       clientPortAddress: HOST,
       maxClientCnxns: 0,
       'admin.enableServer': false,
+      ...tls?.config,
       ...options.config,
     },
     startTimeoutMs: options.startTimeoutMs ?? 30_000,
     stopTimeoutMs: options.stopTimeoutMs ?? 5_000,
+    tls,
     removable,
   };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { digestId } from '../../../src/client/acl.js';
-import { accessSetup, serverSpec } from '../../../src/testing/ensemble-reconfig.js';
+import { accessSetup, serverLines } from '../../../src/testing/ensemble-reconfig.js';
 
 describe('accessSetup', () => {
   it('adds nothing by default', () => {
@@ -23,13 +23,20 @@ describe('accessSetup', () => {
   });
 });
 
-describe('serverSpec', () => {
-  const server = { quorumPort: 2888, electionPort: 3888, clientPort: 2181 };
+describe('serverLines', () => {
+  const servers = [
+    { id: 1, quorumPort: 2888, electionPort: 3888, clientPort: 2181 },
+    { id: 2, quorumPort: 2889, electionPort: 3889, clientPort: 2182 },
+  ];
 
   it('writes the static form, or the dynamic form with the client address', () => {
-    expect(serverSpec('127.0.0.1', server, false)).toBe('127.0.0.1:2888:3888');
-    expect(serverSpec('127.0.0.1', server, true)).toBe(
-      '127.0.0.1:2888:3888:participant;127.0.0.1:2181',
-    );
+    expect(serverLines('127.0.0.1', servers, false)).toEqual({
+      'server.1': '127.0.0.1:2888:3888',
+      'server.2': '127.0.0.1:2889:3889',
+    });
+    expect(serverLines('127.0.0.1', servers, true)).toEqual({
+      'server.1': '127.0.0.1:2888:3888:participant;127.0.0.1:2181',
+      'server.2': '127.0.0.1:2889:3889:participant;127.0.0.1:2182',
+    });
   });
 });
