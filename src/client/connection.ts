@@ -1,7 +1,7 @@
 import type net from 'node:net';
 import {
+  AuthPacket,
   ConnectRequest,
-  ConnectResponse,
   FrameSplitter,
   JuteReader,
   JuteWriter,
@@ -12,9 +12,10 @@ import {
   WatcherEvent,
   Xid,
 } from '../protocol/index.js';
-import type { RecordCodec } from '../protocol/index.js';
+import type { ConnectResponse, RecordCodec } from '../protocol/index.js';
 import type { HostAddress } from './connect-string.js';
-import { ConnectionLossError, InvalidArgumentError, NotReadOnlyError } from './errors.js';
+import { ConnectionLossError, InvalidArgumentError } from './errors.js';
+import { handshake } from './handshake.js';
 import { pingDue, pingThreshold } from './ping-policy.js';
 import { RequestQueue } from './request-queue.js';
 import { openSocket } from './socket.js';
@@ -41,6 +42,11 @@ export interface ConnectionHandlers {
   onNotification(event: WatcherEvent, zxid: bigint): void;
   /** A reply carrying a zxid > 0: the newest state of the server this client has seen. */
   onZxid(zxid: bigint): void;
+  /**
+   * The answer to an AuthPacket (xid -4): err 0, or AUTHFAILED before the server closes the
+   * socket. Auth packets are answered in the order sent, outside the FIFO of requests.
+   */
+  onAuthReply(connection: Connection, err: number): void;
   /** The connection is gone; `error` says why. Called once, after every outstanding request failed. */
   onClose(connection: Connection, error: Error): void;
 }
@@ -60,8 +66,6 @@ export interface ConnectionCounters {
   framesSent: number;
   framesReceived: number;
 }
-
-const SHORTEST_CONNECT_RESPONSE = 36;
 
 /**
  * One socket to one server: the handshake, framing, the FIFO of outstanding requests matched by
@@ -107,7 +111,19 @@ export class Connection {
     const connection = new Connection(socket, options, handlers, counters, liveness);
     try {
       const sentAt = performance.now();
-      const response = await connection.handshake(request);
+      const response = await handshake({
+        socket,
+        splitter: connection.splitter,
+        where: `${options.host}:${options.port}`,
+        timeoutMs: options.connectTimeoutMs,
+        signal: options.signal,
+        sendRequest: () => {
+          connection.sendConnectRequest(request);
+        },
+        onFrame: () => {
+          connection.counters.framesReceived++;
+        },
+      });
       if (response.timeOut > 0) connection.noteAnswered(sentAt);
       connection.startStreaming(response.timeOut);
       return { connection, response };
@@ -118,70 +134,12 @@ export class Connection {
     }
   }
 
-  private handshake(request: ConnectRequest): Promise<ConnectResponse> {
-    const where = `${this.options.host}:${this.options.port}`;
-    return new Promise<ConnectResponse>((resolve, reject) => {
-      const fail = (reason: string, cause?: unknown): void => {
-        cleanup();
-        reject(
-          new ConnectionLossError(undefined, `CONNECTIONLOSS: ${reason} (${where})`, { cause }),
-        );
-      };
-      const timer = setTimeout(() => {
-        fail(`no handshake answer within ${this.options.connectTimeoutMs} ms`);
-      }, this.options.connectTimeoutMs);
-      const onError = (error: Error): void => {
-        fail(`socket error: ${error.message}`, error);
-      };
-      const onClose = (): void => {
-        fail('the server closed the connection during the handshake');
-      };
-      const onData = (chunk: Buffer): void => {
-        try {
-          this.splitter.push(chunk, (frame) => {
-            cleanup();
-            this.counters.framesReceived++;
-            resolve(this.readConnectResponse(frame));
-          });
-        } catch (error) {
-          cleanup();
-          reject(error instanceof Error ? error : new ProtocolError(String(error)));
-        }
-      };
-      const onAbort = (): void => {
-        fail('the attempt was cancelled');
-      };
-      const cleanup = (): void => {
-        clearTimeout(timer);
-        this.options.signal?.removeEventListener('abort', onAbort);
-        this.socket.off('error', onError).off('close', onClose).off('data', onData);
-      };
-      this.socket.on('error', onError).on('close', onClose).on('data', onData);
-      if (this.options.signal?.aborted === true) {
-        onAbort();
-        return;
-      }
-      this.options.signal?.addEventListener('abort', onAbort);
-      const start = this.writer.beginFrame();
-      ConnectRequest.write(this.writer, request);
-      this.writer.endFrame(start);
-      this.counters.framesSent++;
-      this.writeOut();
-    });
-  }
-
-  private readConnectResponse(frame: Buffer): ConnectResponse {
-    if (frame.length < SHORTEST_CONNECT_RESPONSE) {
-      // A read-only server without local sessions answers with a bare ReplyHeader (err -119).
-      const header = ReplyHeader.read(new JuteReader(frame));
-      throw header.err === -119
-        ? new NotReadOnlyError(
-            undefined,
-            'NOTREADONLY: the server is read-only and refused the session',
-          )
-        : new ProtocolError(`short ConnectResponse (${frame.length} bytes, err ${header.err})`);
-    }
-    return ConnectResponse.read(new JuteReader(frame));
+  private sendConnectRequest(request: ConnectRequest): void {
+    const start = this.writer.beginFrame();
+    ConnectRequest.write(this.writer, request);
+    this.writer.endFrame(start);
+    this.counters.framesSent++;
+    this.writeOut();
   }
 
   private startStreaming(negotiatedTimeoutMs: number): void {
@@ -259,6 +217,17 @@ export class Connection {
     this.scheduleFlush();
   }
 
+  /** Sends credentials (xid -4); the answer goes to `onAuthReply`, not to a request. */
+  sendAuth(packet: AuthPacket): void {
+    if (this.closed) return;
+    const start = this.writer.beginFrame();
+    RequestHeader.write(this.writer, { xid: Xid.auth, type: OpCode.auth });
+    AuthPacket.write(this.writer, packet);
+    this.writer.endFrame(start);
+    this.counters.framesSent++;
+    this.scheduleFlush();
+  }
+
   private sendPing(): void {
     const start = this.writer.beginFrame();
     RequestHeader.write(this.writer, { xid: Xid.ping, type: OpCode.ping });
@@ -288,6 +257,8 @@ export class Connection {
   }
 
   private onFrame(frame: Buffer): void {
+    // A handler may close the connection mid-chunk (an auth failure): the rest is not for us.
+    if (this.closed) return;
     this.counters.framesReceived++;
     const now = performance.now();
     this.lastReceiveTime = now;
@@ -303,6 +274,7 @@ export class Connection {
         return;
       }
       case Xid.auth:
+        this.handlers.onAuthReply(this, header.err);
         return;
     }
     const request = this.outstanding.shift();

@@ -47,6 +47,7 @@ export { ConfigFormatError, parseConfig } from './quorum-config.js';
 export type { ConfigMember, ParsedConfig } from './quorum-config.js';
 export { CREATOR_ALL_ACL, digestId, OPEN_ACL_UNSAFE, Perms, READ_ACL_UNSAFE } from './acl.js';
 export type { ACL, Id } from './acl.js';
+export type { AuthCredentials, SaslOptions } from './auth-options.js';
 export type { ConnectionCounters } from './connection.js';
 export { parseConnectString } from './connect-string.js';
 export { validatePath } from './path.js';

@@ -1,4 +1,5 @@
 import { DEFAULT_MAX_REQUEST_FRAME, DEFAULT_MAX_RESPONSE_FRAME } from '../protocol/index.js';
+import { authOptions } from './auth-options.js';
 import type { HostAddress } from './connect-string.js';
 import { InvalidArgumentError } from './errors.js';
 import type { SessionOptions } from './session.js';
@@ -35,6 +36,7 @@ export function sessionOptions(
       'maxResponseSize',
     ),
     tls: checkTlsOptions(options.tls),
+    ...authOptions(options),
   };
 }
 

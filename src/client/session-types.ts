@@ -1,3 +1,4 @@
+import type { Credential, ResolvedSasl } from './auth-options.js';
 import type { HostAddress } from './connect-string.js';
 import type { ZooKeeperTlsOptions } from './types.js';
 
@@ -15,6 +16,9 @@ export interface SessionOptions {
   readonly maxResponseFrame: number;
   /** TLS for every connection; undefined: plain TCP. */
   readonly tls?: ZooKeeperTlsOptions | undefined;
+  /** Sent on every connection, after SASL if configured (see authenticate.ts). */
+  readonly auth: readonly Credential[];
+  readonly sasl: ResolvedSasl | undefined;
 }
 
 export type SessionState =

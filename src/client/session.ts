@@ -1,5 +1,6 @@
 import { OpCode } from '../protocol/index.js';
 import type { RecordCodec } from '../protocol/index.js';
+import { Authenticator, type AuthPort } from './authenticate.js';
 import type { Connection, ConnectionCounters, Liveness } from './connection.js';
 import type { HostAddress } from './connect-string.js';
 import { Connector } from './connector.js';
@@ -13,7 +14,7 @@ import type { ReplyHook } from './request.js';
 import { RequestTimeouts } from './request-timeouts.js';
 import type { UnsentRequest } from './request-timeouts.js';
 import type { LossCause, SessionOptions, SessionState, StateDetail } from './session-types.js';
-import { setWatchesBatches } from './set-watches.js';
+import { setWatchesRequests } from './set-watches.js';
 import { settleWithin } from './settle-within.js';
 import { WatchRegistry } from './watch-registry.js';
 
@@ -30,7 +31,7 @@ const NO_PASSWORD = new Uint8Array(16);
  * disconnected, declares it lost — when the server says so, or one session timeout after the last
  * request the server answered — and then opens a new one, and closes it.
  */
-export class Session {
+export class Session implements AuthPort {
   state: SessionState = 'connecting';
   sessionId = 0n;
   password: Uint8Array = NO_PASSWORD;
@@ -39,6 +40,7 @@ export class Session {
   readonly watches = new WatchRegistry();
   readonly counters: ConnectionCounters = { socketWrites: 0, framesSent: 0, framesReceived: 0 };
   readonly liveness: Liveness = { lastAnsweredSendTime: 0 };
+  readonly auth: Authenticator;
   onStateChange: (state: SessionState, detail: StateDetail) => void = () => undefined;
 
   private connection: Connection | undefined;
@@ -61,6 +63,7 @@ export class Session {
   private onAdopted: (() => void) | undefined;
 
   constructor(private readonly options: SessionOptions) {
+    this.auth = new Authenticator(options, this);
     this.connector = new Connector(
       options,
       {
@@ -71,7 +74,9 @@ export class Session {
         onZxid: (zxid) => {
           if (zxid > this.lastZxid) this.lastZxid = zxid;
         },
+        onAuthReply: this.auth.onReply,
         onClose: (connection, error) => {
+          this.auth.connectionClosed(connection);
           this.onConnectionClosed(connection, error);
         },
       },
@@ -112,7 +117,11 @@ export class Session {
         { cause: last },
       );
     }
-    this.adopt(opened, 'connected');
+    await this.adopt(opened, 'connected');
+    if (this.auth.failure !== undefined) {
+      await this.close();
+      throw this.auth.failure;
+    }
   }
 
   private openConnection(
@@ -135,7 +144,7 @@ export class Session {
     );
   }
 
-  private adopt(opened: Opened, state: 'connected' | 'reconnected'): void {
+  private async adopt(opened: Opened, state: 'connected' | 'reconnected'): Promise<void> {
     const { connection, response } = opened;
     if (response.timeOut <= 0) {
       connection.close(new SessionExpiredError());
@@ -151,19 +160,13 @@ export class Session {
     this.sessionId = response.sessionId;
     this.password = response.passwd ?? NO_PASSWORD;
     this.negotiatedTimeoutMs = response.timeOut;
+    if (!(await this.auth.authenticate(connection, this.state === 'connecting'))) return;
     // The Java client's order on a new connection: SetWatches first, then the queued requests.
-    const batches = setWatchesBatches(this.watches.paths(), this.lastZxid);
-    batches.forEach(({ opcode, codec, body }, i) => {
-      // Persistent watchers learn they are back once the last batch is in: they must re-read.
-      const resumed: ReplyHook | undefined =
-        i === batches.length - 1
-          ? (err) => {
-              if (err === 0) this.watches.resumeAll();
-            }
-          : undefined;
-      const request = new Request(this.nextXid(), opcode, undefined, null, noop, noop, resumed);
+    for (const { request, codec, body } of setWatchesRequests(this.watches, this.lastZxid, () =>
+      this.nextXid(),
+    )) {
       this.sendNow(connection, request, codec, body);
-    });
+    }
     for (const { request, body, value } of this.timeouts.takeUnsent()) {
       this.sendNow(connection, request, body, value);
     }
@@ -191,7 +194,7 @@ export class Session {
   private onConnectionClosed(connection: Connection, error: Error): void {
     if (connection !== this.connection) return;
     this.connection = undefined;
-    if (this.closePromise !== undefined) return;
+    if (this.closePromise !== undefined || this.auth.failure !== undefined) return;
     if (error instanceof SessionExpiredError) this.loseSession('expired');
     else this.suspend();
   }
@@ -210,7 +213,7 @@ export class Session {
       opened.connection.close(new ClientClosedError());
       return;
     }
-    this.adopt(opened, 'reconnected');
+    await this.adopt(opened, 'reconnected');
   }
 
   private loseSession(cause: LossCause): void {
@@ -226,10 +229,19 @@ export class Session {
     for (const { request } of this.timeouts.takeUnsent())
       request.fail(new SessionExpiredError(request.path));
     this.watches.failAll('sessionExpired');
+    if (!this.options.newSessionOnLoss) this.auth.rejectWaiting(new SessionExpiredError());
     this.setState('lost', { sessionId: lost.sessionId, cause });
     if (this.options.newSessionOnLoss && this.closePromise === undefined) {
       void this.renew(cause === 'timeout' ? lost : undefined);
     }
+  }
+
+  /** The server refused our credentials: as the Java client, stop for good (no reconnect storm). */
+  failed(error: Error): void {
+    if (this.closePromise !== undefined) return;
+    this.connection?.close(error);
+    for (const { request } of this.timeouts.takeUnsent()) request.fail(error);
+    this.setState('authFailed', { sessionId: this.sessionId });
   }
 
   /** Opens the next session; after a client-side loss, first ends the old one if a server still has it. */
@@ -242,7 +254,7 @@ export class Session {
       opened.connection.close(new ClientClosedError());
       return;
     }
-    this.adopt(opened, 'connected');
+    await this.adopt(opened, 'connected');
   }
 
   /** Resumes the lost session just to send closeSession, so its ephemerals go now, not at expiry. */
@@ -278,7 +290,7 @@ export class Session {
     await settleWithin(answered, waitMs);
   }
 
-  private nextXid(): number {
+  nextXid(): number {
     this.xid = this.xid >= 0x7fffffff ? 1 : this.xid + 1;
     return this.xid;
   }
@@ -296,12 +308,8 @@ export class Session {
     response: RecordCodec<R> | null,
     onReply?: ReplyHook,
   ): Promise<R> {
-    if (this.closePromise !== undefined || this.state === 'closed') {
-      return Promise.reject(new ClientClosedError());
-    }
-    if (this.state === 'lost' && !this.options.newSessionOnLoss) {
-      return Promise.reject(new SessionExpiredError(path));
-    }
+    const refused = this.refusal(path);
+    if (refused !== undefined) return Promise.reject(refused);
     return new Promise<R>((resolve, reject) => {
       const xid = this.nextXid();
       const [settle, fail] = traceRequest(
@@ -313,18 +321,27 @@ export class Session {
         reject,
       );
       const request = new Request(xid, opcode, path, response, settle, fail, onReply);
-      const connection = this.connection;
+      const connection = this.usableConnection();
       const codec = body as RecordCodec<unknown> | null;
-      if (
-        connection?.isOpen === true &&
-        (this.state === 'connected' || this.state === 'reconnected')
-      ) {
+      if (connection !== undefined) {
         this.sendNow(connection, request, codec, value);
       } else {
         this.timeouts.queue({ request, body: codec, value } satisfies UnsentRequest);
       }
       this.timeouts.watch();
     });
+  }
+
+  /** Why a new call is refused now, if it is. */
+  refusal(path?: string): Error | undefined {
+    if (this.closePromise !== undefined || this.state === 'closed') return new ClientClosedError();
+    const lostForGood = this.state === 'lost' && !this.options.newSessionOnLoss;
+    return lostForGood ? new SessionExpiredError(path) : this.auth.refusal(path);
+  }
+
+  usableConnection(): Connection | undefined {
+    const ready = this.state === 'connected' || this.state === 'reconnected';
+    return ready && this.connection?.isOpen === true ? this.connection : undefined;
   }
 
   private sendNow(
@@ -353,6 +370,7 @@ export class Session {
   private async doClose(): Promise<void> {
     const deadline = performance.now() + CLOSE_SESSION_WAIT_MS;
     for (const { request } of this.timeouts.takeUnsent()) request.fail(new ClientClosedError());
+    this.auth.rejectWaiting(new ClientClosedError());
     if (this.state === 'suspended') {
       const adopted = new Promise<void>((resolve) => {
         this.onAdopted = resolve;
@@ -376,8 +394,4 @@ export class Session {
     this.watches.failAll('closed');
     this.setState('closed', { sessionId: this.sessionId });
   }
-}
-
-function noop(): void {
-  // Deliberately nothing: the outcome is not needed.
 }

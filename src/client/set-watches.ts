@@ -1,6 +1,8 @@
 import { OpCode, SetWatches, SetWatches2 } from '../protocol/index.js';
 import type { RecordCodec } from '../protocol/index.js';
-import type { PersistentKind, WatchKind } from './watch-registry.js';
+import { Request } from './request.js';
+import type { ReplyHook } from './request.js';
+import type { PersistentKind, WatchKind, WatchRegistry } from './watch-registry.js';
 
 /** What the Java client puts in one SetWatches request at most (`SET_WATCHES_MAX_LENGTH`, in chars). */
 const SET_WATCHES_MAX_CHARS = 128 * 1024;
@@ -79,4 +81,32 @@ function finish(batch: Batch): SetWatchesBatch {
   return persistent
     ? { opcode: OpCode.setWatches2, codec: SetWatches2, body: batch }
     : { opcode: OpCode.setWatches, codec: SetWatches, body: batch };
+}
+
+/**
+ * The requests that re-register `watches` on a new connection. Persistent watchers learn they
+ * are back (and must re-read) once the last batch is answered.
+ */
+export function setWatchesRequests(
+  watches: WatchRegistry,
+  relativeZxid: bigint,
+  nextXid: () => number,
+): (SetWatchesBatch & { readonly request: Request })[] {
+  const batches = setWatchesBatches(watches.paths(), relativeZxid);
+  return batches.map((batch, i) => {
+    const resumed: ReplyHook | undefined =
+      i === batches.length - 1
+        ? (err) => {
+            if (err === 0) watches.resumeAll();
+          }
+        : undefined;
+    return {
+      ...batch,
+      request: new Request(nextXid(), batch.opcode, undefined, null, noop, noop, resumed),
+    };
+  });
+}
+
+function noop(): void {
+  // The outcome of a re-registration is not awaited by anyone.
 }

@@ -1,6 +1,7 @@
 import type { ConnectionOptions as TlsConnectionOptions } from 'node:tls';
 import { CreateFlags } from '../protocol/index.js';
 import type { ACL, Stat } from '../protocol/index.js';
+import type { AuthCredentials, SaslOptions } from './auth-options.js';
 
 export type { Stat } from '../protocol/index.js';
 
@@ -162,6 +163,10 @@ export interface ZooKeeperOptions {
   readonly persistentWatchRemoval?: 'any' | 'exact';
   /** Connect to every server over TLS with these `node:tls` options (see docs/client.md, TLS). */
   readonly tls?: ZooKeeperTlsOptions;
+  /** Credentials sent on every connection before any request, as `addAuth` sends them. */
+  readonly auth?: readonly AuthCredentials[];
+  /** SASL run on every connection before anything else. */
+  readonly sasl?: SaslOptions;
 }
 
 /**

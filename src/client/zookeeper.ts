@@ -316,6 +316,16 @@ export class ZooKeeper extends EventEmitter<ZooKeeperEvents> {
   }
 
   /**
+   * Adds credentials to the session (`digest` with `user:password`, or a scheme of a provider
+   * configured on the server), now or, while disconnected, on the next connection; they are sent
+   * again on every later connection. Resolves once the server accepts them. A scheme the server
+   * refuses fails the whole client with AuthFailedError: state `authFailed`, no reconnecting.
+   */
+  addAuth(scheme: string, auth: string | Uint8Array): Promise<void> {
+    return this.session.auth.add(scheme, auth);
+  }
+
+  /**
    * The ensemble's configuration, `/zookeeper/config`, read whatever the chroot; parsed as
    * `config`. With `watch`, the watch fires (`nodeDataChanged`) when a reconfig commits.
    */

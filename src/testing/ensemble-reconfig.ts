@@ -2,9 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { digestId } from '../client/acl.js';
 import type { ZooCfgEntries } from './zoo-cfg.js';
 
-/** What an ensemble's reconfig and ACL options add to every member's zoo.cfg and JVM. */
+/** What an ensemble's reconfig and ACL options add to every member's JVM. */
 export interface AccessSetup {
-  readonly config: ZooCfgEntries;
   readonly properties: Record<string, string>;
   /** `super:<password>` for digest authentication, when a super user was configured. */
   readonly superAuth: string | undefined;
@@ -27,11 +26,9 @@ export interface EnsembleAccessOptions {
  * that allows reconfig also gets a super user (with a fresh password per ensemble) to grant it.
  */
 export function accessSetup(options: EnsembleAccessOptions): AccessSetup {
-  const config: ZooCfgEntries = {};
   const properties: Record<string, string> = {};
   let superAuth: string | undefined;
   if (options.reconfig === true) {
-    config['reconfigEnabled'] = true;
     const password = randomBytes(12).toString('hex');
     superAuth = `super:${password}`;
     properties['zookeeper.DigestAuthenticationProvider.superDigest'] = digestId('super', password);
@@ -39,7 +36,7 @@ export function accessSetup(options: EnsembleAccessOptions): AccessSetup {
   // A JVM property rather than a zoo.cfg entry: the server reads it once, when its request
   // pipeline's class loads, which may be before zoo.cfg's entries become properties.
   if (options.skipACL === true) properties['zookeeper.skipACL'] = 'yes';
-  return { config, properties, superAuth };
+  return { properties, superAuth };
 }
 
 export interface ServerAddresses {
@@ -50,21 +47,22 @@ export interface ServerAddresses {
 }
 
 /**
- * The `server.N` entries. A reconfig ensemble uses the dynamic form, which carries the client
- * address: reconfig refuses a joining server without one, and getConfig then tells clients where
- * every member serves.
+ * The `server.N` entries, and `reconfigEnabled` with `reconfig`. A reconfig ensemble writes them
+ * in the dynamic form, which carries the client address: reconfig refuses a joining server
+ * without one, and getConfig then tells clients where every member serves.
  */
-export function serverLines(
+export function quorumEntries(
   host: string,
   servers: readonly ServerAddresses[],
-  dynamic: boolean,
+  options: EnsembleAccessOptions,
 ): ZooCfgEntries {
-  const lines: ZooCfgEntries = {};
+  const dynamic = options.reconfig === true;
+  const entries: ZooCfgEntries = dynamic ? { reconfigEnabled: true } : {};
   for (const server of servers) {
     const quorum = `${host}:${server.quorumPort}:${server.electionPort}`;
-    lines[`server.${server.id}`] = dynamic
+    entries[`server.${server.id}`] = dynamic
       ? `${quorum}:participant;${host}:${server.clientPort}`
       : quorum;
   }
-  return lines;
+  return entries;
 }

@@ -28,13 +28,9 @@ import {
   type ZooKeeperServerTls,
   type ZooKeeperTlsOption,
 } from './tls.js';
+import { saslSettings, type SaslServerOptions } from './sasl.js';
 import { writeZooCfg, type ZooCfgEntries } from './zoo-cfg.js';
-import {
-  accessSetup,
-  serverLines,
-  type AccessSetup,
-  type EnsembleAccessOptions,
-} from './ensemble-reconfig.js';
+import { accessSetup, quorumEntries, type EnsembleAccessOptions } from './ensemble-reconfig.js';
 
 export interface ZooKeeperEnsembleOptions extends EnsembleAccessOptions {
   /** Number of members: 3 or 5 (a quorum survives 1 or 2 of them down). */
@@ -67,6 +63,8 @@ export interface ZooKeeperEnsembleOptions extends EnsembleAccessOptions {
   installation?: ZooKeeperInstallation;
   /** A TLS client port on every member, with one set of test certificates (see ZooKeeperServer). */
   tls?: ZooKeeperTlsOption;
+  /** SASL DIGEST-MD5 on every member with these users; `config` and `jvmProperties` still win. */
+  sasl?: SaslServerOptions;
 }
 
 /** The ensemble's TLS client ports: a member's own port is on `member.tls`. */
@@ -94,7 +92,7 @@ export class ZooKeeperEnsemble {
   readonly members: readonly EnsembleMember[];
   /** The temp directory holding one `member-<id>` directory per member. */
   readonly workDir: string;
-  /** `super:<password>`, the super user that `reconfig: true` adds (fresh per ensemble). */
+  /** `super:<password>` of the super user `reconfig: true` adds, for `addAuth('digest', …)`. */
   readonly superAuth: string | undefined;
   /** `connectString` lists every member's TLS port; undefined without the `tls` option. */
   readonly tls: ZooKeeperEnsembleTls | undefined;
@@ -142,6 +140,7 @@ export class ZooKeeperEnsemble {
     const lifecycle: Lifecycle = { stopped: false };
     const access = accessSetup(options);
     const tls = await prepareTls(options.tls, workDir);
+    const sasl = await saslSettings(workDir, options.sasl);
     const runtime: MemberRuntime = {
       installation: tls === undefined ? installation : await tlsInstallation(installation),
       heap: options.heap ?? '128m',
@@ -150,6 +149,7 @@ export class ZooKeeperEnsemble {
         // Elections back off up to 60 s by default between rounds; a test waits for a leader.
         'zookeeper.fastleader.maxNotificationInterval': '2000',
         ...access.properties,
+        ...sasl.properties,
         ...options.jvmProperties,
       },
       startTimeoutMs: options.startTimeoutMs ?? 30_000,
@@ -162,7 +162,7 @@ export class ZooKeeperEnsemble {
       const deadline = Date.now() + runtime.startTimeoutMs;
       let lastError: ZooKeeperStartError | undefined;
       for (let attempt = 0; attempt < PORT_ATTEMPTS; attempt++) {
-        const layouts = await prepareMembers(workDir, size, options, access, tls);
+        const layouts = await prepareMembers(workDir, size, options, tls, sasl.config);
         const started = await startAll(layouts, runtime, deadline);
         if (started.ok) {
           const members = layouts.map(
@@ -328,8 +328,8 @@ async function prepareMembers(
   workDir: string,
   size: number,
   options: ZooKeeperEnsembleOptions,
-  access: AccessSetup,
   tls: TlsSetup | undefined,
+  saslConfig: ZooCfgEntries,
 ): Promise<MemberLayout[]> {
   const perMember = tls === undefined ? 3 : 4;
   const ports = await freePorts(size * perMember, HOST);
@@ -349,7 +349,7 @@ async function prepareMembers(
       logFile: join(memberDir, 'zookeeper.log'),
     });
   }
-  const servers = serverLines(HOST, layouts, options.reconfig === true);
+  const servers = quorumEntries(HOST, layouts, options);
   for (const layout of layouts) {
     await rm(layout.workDir, { recursive: true, force: true });
     await mkdir(layout.dataDir, { recursive: true });
@@ -373,8 +373,8 @@ async function prepareMembers(
         ...(layout.secureClientPort === undefined
           ? {}
           : secureClientPortEntries(layout.secureClientPort)),
+        ...saslConfig,
       },
-      access.config,
       options.config ?? {},
     );
   }

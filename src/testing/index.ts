@@ -32,6 +32,7 @@ export { fourLetterWord, type FourLetterWordOptions } from './four-letter-word.j
 export { freePort, freePorts } from './free-port.js';
 export type { ZooKeeperLogLevel } from './launch.js';
 export type { ServerMode } from './readiness.js';
+export type { SaslServerOptions } from './sasl.js';
 export { ZooKeeperServer, type ZooKeeperServerOptions } from './server.js';
 export type { HostPort } from './host-port.js';
 export type { TlsClientAuth, ZooKeeperServerTls, ZooKeeperTlsOption } from './tls.js';

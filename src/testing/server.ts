@@ -24,6 +24,7 @@ import {
   type ZooKeeperServerTls,
   type ZooKeeperTlsOption,
 } from './tls.js';
+import { saslSettings, type SaslServerOptions } from './sasl.js';
 import { writeZooCfg, type ZooCfgEntries } from './zoo-cfg.js';
 
 export interface ZooKeeperServerOptions {
@@ -61,6 +62,8 @@ export interface ZooKeeperServerOptions {
    * see {@link ZooKeeperServer.tls}. `true` means `{ clientAuth: 'want' }`.
    */
   tls?: ZooKeeperTlsOption;
+  /** SASL DIGEST-MD5 with these users (a JAAS file in the temp directory); `config` and `jvmProperties` still win. */
+  sasl?: SaslServerOptions;
 }
 
 interface Settings {
@@ -282,6 +285,7 @@ async function prepare(
   await mkdir(dataDir, { recursive: true });
   const logLevel = options.logLevel ?? 'info';
   const tls = await prepareTls(options.tls, workDir);
+  const sasl = await saslSettings(workDir, options.sasl);
   return {
     installation: tls === undefined ? installation : await tlsInstallation(installation),
     workDir,
@@ -291,6 +295,7 @@ async function prepare(
     heap: options.heap ?? '256m',
     properties: {
       ...(await baseJvmProperties(workDir, logLevel)),
+      ...sasl.properties,
       ...options.jvmProperties,
     },
     config: {
@@ -302,6 +307,7 @@ async function prepare(
       maxClientCnxns: 0,
       'admin.enableServer': false,
       ...tls?.config,
+      ...sasl.config,
       ...options.config,
     },
     startTimeoutMs: options.startTimeoutMs ?? 30_000,

@@ -40,14 +40,14 @@ function expectedMembers(members: readonly EnsembleMember[]): ParsedConfig['memb
   }));
 }
 
-describe('a reconfig ensemble (skipACL)', () => {
+describe('a reconfig ensemble', () => {
   let ensemble: ZooKeeperEnsemble;
   /** A follower that tests remove and add back, and the member clients talk to. */
   let removable: EnsembleMember;
   let stable: EnsembleMember;
 
   beforeAll(async () => {
-    ensemble = await ZooKeeperEnsemble.start({ size: 3, reconfig: true, skipACL: true });
+    ensemble = await ZooKeeperEnsemble.start({ size: 3, reconfig: true });
     const leader = await ensemble.leader();
     [removable, stable] = ensemble.members.filter((m) => m !== leader) as [
       EnsembleMember,
@@ -59,9 +59,11 @@ describe('a reconfig ensemble (skipACL)', () => {
     await ensemble.stop();
   });
 
-  /** Reconfig needs the super user or skipACL; this ensemble skips ACLs. */
+  /** A client of a member that stays, authenticated as the super user, whom reconfig needs. */
   async function connectAdmin(chroot = ''): Promise<ZooKeeper> {
-    return open(`${stable.connectString}${chroot}`);
+    const zk = await open(`${stable.connectString}${chroot}`);
+    await zk.addAuth('digest', ensemble.superAuth ?? '');
+    return zk;
   }
 
   it('getConfig lists the members with their ports, and the version that committed it', async () => {
@@ -82,6 +84,16 @@ describe('a reconfig ensemble (skipACL)', () => {
     const { data, config } = await chrooted.getConfig();
     expect(data).toEqual(expected.data);
     expect(config.members).toHaveLength(3);
+  });
+
+  it('rejects a client that is not the super user with NoAuthError', async () => {
+    const zk = await open(stable.connectString);
+    const { config } = await zk.getConfig();
+    const error = await rejectionOf(
+      zk.reconfig({ leaving: [removable.id], fromConfig: config.version }),
+    );
+    expect(error).toBeInstanceOf(NoAuthError);
+    expect((await zk.getConfig()).config).toEqual(config);
   });
 
   it('rejects a stale fromConfig with BadVersionError and changes nothing', async () => {
@@ -155,35 +167,18 @@ describe('a reconfig ensemble (skipACL)', () => {
   });
 });
 
-describe('a standalone server', () => {
+describe('the shared standalone server (no reconfigEnabled)', () => {
   it('has an empty config: no members, version 0n', async () => {
     const zk = await open(connectString());
     const { data, config } = await zk.getConfig();
     expect(data.length).toBe(0);
     expect(config).toEqual({ version: 0n, members: [], lines: [] });
   });
-});
 
-describe('reconfig refused', () => {
-  it('with ReconfigDisabledError on a server without reconfigEnabled', async () => {
+  it('refuses reconfig with ReconfigDisabledError', async () => {
     const zk = await open(connectString());
     const error = await rejectionOf(zk.reconfig({ leaving: [2] }));
     expect(error).toBeInstanceOf(ReconfigDisabledError);
     expect(error).toMatchObject({ code: 'RECONFIGDISABLED', zkCode: -123 });
-  });
-
-  it('with NoAuthError for a client that is not the super user', async () => {
-    const ensemble = await ZooKeeperEnsemble.start({ size: 3, reconfig: true });
-    try {
-      expect(ensemble.superAuth).toMatch(/^super:.+/);
-      const zk = await open(ensemble.connectString());
-      const { config } = await zk.getConfig();
-      const error = await rejectionOf(zk.reconfig({ leaving: [3], fromConfig: config.version }));
-      expect(error).toBeInstanceOf(NoAuthError);
-      expect((await zk.getConfig()).config).toEqual(config);
-    } finally {
-      await Promise.all(clients.splice(0).map((client) => client.close()));
-      await ensemble.stop();
-    }
   });
 });
