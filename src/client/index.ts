@@ -42,6 +42,9 @@ export type {
   ZooKeeperOptions,
   ZooKeeperTlsOptions,
 } from './types.js';
+export type { ConfigResult, ReconfigChange } from './operations/config.js';
+export { ConfigFormatError, parseConfig } from './quorum-config.js';
+export type { ConfigMember, ParsedConfig } from './quorum-config.js';
 export { CREATOR_ALL_ACL, digestId, OPEN_ACL_UNSAFE, Perms, READ_ACL_UNSAFE } from './acl.js';
 export type { ACL, Id } from './acl.js';
 export type { AuthCredentials, SaslOptions } from './auth-options.js';

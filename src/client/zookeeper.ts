@@ -16,6 +16,8 @@ import { MultiRead } from './multi-read.js';
 import { Transaction } from './transaction.js';
 import { sessionOptions, watchRemovalOption } from './options.js';
 import * as admin from './operations/admin.js';
+import * as config from './operations/config.js';
+import type { ConfigResult, ReconfigChange } from './operations/config.js';
 import type { OpContext } from './operations/context.js';
 import * as reads from './operations/reads.js';
 import * as watches from './operations/watches.js';
@@ -321,6 +323,27 @@ export class ZooKeeper extends EventEmitter<ZooKeeperEvents> {
    */
   addAuth(scheme: string, auth: string | Uint8Array): Promise<void> {
     return this.session.auth.add(scheme, auth);
+  }
+
+  /**
+   * The ensemble's configuration, `/zookeeper/config`, read whatever the chroot; parsed as
+   * `config`. With `watch`, the watch fires (`nodeDataChanged`) when a reconfig commits.
+   */
+  getConfig(): Promise<ConfigResult>;
+  getConfig(options: WatchOptions & { watch: true }): Promise<ConfigResult & Watched>;
+  getConfig(options?: WatchOptions): Promise<ConfigResult | (ConfigResult & Watched)>;
+  getConfig(options: WatchOptions = {}): Promise<ConfigResult | (ConfigResult & Watched)> {
+    return config.getConfig(this.ops, options);
+  }
+
+  /**
+   * Changes the ensemble's membership (servers 3.5+ with `reconfigEnabled=true`); resolves with
+   * the new configuration. Rejects with ReconfigDisabledError, NoAuthError (it needs WRITE on
+   * `/zookeeper/config`: the super user, or `skipACL`), BadVersionError (`fromConfig` is not the
+   * current version), NewConfigNoQuorumError, ReconfigInProgressError or BadArgumentsError.
+   */
+  reconfig(change: ReconfigChange): Promise<ConfigResult> {
+    return config.reconfig(this.ops, change);
   }
 
   /**

@@ -30,8 +30,9 @@ import {
 } from './tls.js';
 import { saslSettings, type SaslServerOptions } from './sasl.js';
 import { writeZooCfg, type ZooCfgEntries } from './zoo-cfg.js';
+import { accessSetup, quorumEntries, type EnsembleAccessOptions } from './ensemble-reconfig.js';
 
-export interface ZooKeeperEnsembleOptions {
+export interface ZooKeeperEnsembleOptions extends EnsembleAccessOptions {
   /** Number of members: 3 or 5 (a quorum survives 1 or 2 of them down). */
   size: 3 | 5;
   /** zoo.cfg `tickTime` in ms. Default 500. */
@@ -48,12 +49,6 @@ export interface ZooKeeperEnsembleOptions {
   config?: ZooCfgEntries;
   /** Extra `-D` JVM properties for every member, overriding the defaults. */
   jvmProperties?: Record<string, string>;
-  /**
-   * A member that loses the quorum keeps serving reads as a read-only server
-   * (`readonlymode.enabled`, with the local sessions it needs since 3.7). Local sessions cannot
-   * resume on another member until upgraded, so use it only for read-only tests. Default false.
-   */
-  readOnlyMode?: boolean;
   /** `-Xmx` per member. Default `'128m'`. */
   heap?: string;
   /** Default `'info'`. */
@@ -87,11 +82,6 @@ const PORT_ATTEMPTS = 3;
 const PROBE_TIMEOUT_MS = 300;
 const POLL_INTERVAL_MS = 50;
 const PER_MEMBER_KEYS = ['dataDir', 'clientPort', 'clientPortAddress'];
-/** A read-only server refuses new global sessions; upgrading lets ephemerals work on the quorum. */
-const READ_ONLY_SESSIONS: ZooCfgEntries = {
-  localSessionsEnabled: true,
-  localSessionsUpgradingEnabled: true,
-};
 
 /**
  * A real ZooKeeper ensemble of 3 or 5 QuorumPeerMain members on 127.0.0.1, each in its own process
@@ -102,6 +92,8 @@ export class ZooKeeperEnsemble {
   readonly members: readonly EnsembleMember[];
   /** The temp directory holding one `member-<id>` directory per member. */
   readonly workDir: string;
+  /** `super:<password>` of the super user `reconfig: true` adds, for `addAuth('digest', …)`. */
+  readonly superAuth: string | undefined;
   /** `connectString` lists every member's TLS port; undefined without the `tls` option. */
   readonly tls: ZooKeeperEnsembleTls | undefined;
   readonly #runtime: MemberRuntime;
@@ -115,9 +107,11 @@ export class ZooKeeperEnsemble {
     runtime: MemberRuntime,
     removable: readonly string[],
     lifecycle: Lifecycle,
+    superAuth: string | undefined,
   ) {
     this.members = members;
     this.workDir = workDir;
+    this.superAuth = superAuth;
     this.tls = ensembleTls(members);
     this.#runtime = runtime;
     this.#removable = removable;
@@ -144,6 +138,7 @@ export class ZooKeeperEnsemble {
     const keep = options.keepData ?? process.env['ZKCOORD_KEEP_DATA'] === '1';
     if (!keep) trackDirectory(workDir);
     const lifecycle: Lifecycle = { stopped: false };
+    const access = accessSetup(options);
     const tls = await prepareTls(options.tls, workDir);
     const sasl = await saslSettings(workDir, options.sasl);
     const runtime: MemberRuntime = {
@@ -153,7 +148,7 @@ export class ZooKeeperEnsemble {
         ...(await baseJvmProperties(workDir, options.logLevel ?? 'info')),
         // Elections back off up to 60 s by default between rounds; a test waits for a leader.
         'zookeeper.fastleader.maxNotificationInterval': '2000',
-        ...(options.readOnlyMode === true ? { 'readonlymode.enabled': 'true' } : {}),
+        ...access.properties,
         ...sasl.properties,
         ...options.jvmProperties,
       },
@@ -173,7 +168,14 @@ export class ZooKeeperEnsemble {
           const members = layouts.map(
             (layout, i) => new EnsembleMember(layout, runtime, started.jvms[i] as JvmProcess),
           );
-          const ensemble = new ZooKeeperEnsemble(members, workDir, runtime, removable, lifecycle);
+          const ensemble = new ZooKeeperEnsemble(
+            members,
+            workDir,
+            runtime,
+            removable,
+            lifecycle,
+            access.superAuth,
+          );
           try {
             await ensemble.#waitFor(allParticipate, Math.max(deadline - Date.now(), 0));
           } catch (error) {
@@ -347,8 +349,7 @@ async function prepareMembers(
       logFile: join(memberDir, 'zookeeper.log'),
     });
   }
-  const servers: ZooCfgEntries = {};
-  for (const l of layouts) servers[`server.${l.id}`] = `${HOST}:${l.quorumPort}:${l.electionPort}`;
+  const servers = quorumEntries(HOST, layouts, options);
   for (const layout of layouts) {
     await rm(layout.workDir, { recursive: true, force: true });
     await mkdir(layout.dataDir, { recursive: true });
@@ -367,7 +368,6 @@ async function prepareMembers(
         clientPortAddress: HOST,
         maxClientCnxns: 0,
         'admin.enableServer': false,
-        ...(options.readOnlyMode === true ? READ_ONLY_SESSIONS : {}),
         ...servers,
         ...tls?.config,
         ...(layout.secureClientPort === undefined

@@ -1,4 +1,5 @@
 export { EnsembleMember } from './ensemble-member.js';
+export type { EnsembleAccessOptions } from './ensemble-reconfig.js';
 export {
   ZooKeeperEnsemble,
   type WaitOptions,
