@@ -9,11 +9,11 @@ const NO_PASSWORD = new Uint8Array(16);
  * The session's rules for read-only servers (`canBeReadOnly`). Since 3.7 a read-only server
  * refuses to resume a global session and opens only local sessions of its own, which every other
  * server reports expired. So a session a read-only server opened is never presented again: the
- * next connection opens a new session (the Java client's "not seen a read/write server" rule),
- * re-registering the watches, which is all such a session can hold — it cannot write, so it has
- * no ephemeral nodes — and why the session's loss timer, which runs only while connected,
- * reconnected or suspended after those, never runs for it. While read-only, the probe looks for a
- * read/write server to move to.
+ * next connection opens a new session (the Java client's "not seen a read/write server" rule).
+ * Nothing is lost with it: it cannot write, so it has no ephemeral nodes, and its watches are
+ * re-registered on the next session. Hence no loss timer either: the session arms it on adopting
+ * a connection, and it runs only while connected, reconnected or suspended, never in readOnly.
+ * While read-only, the probe looks for a read/write server to move to.
  */
 export class ReadOnlyMode {
   /** True while the current session is one a read-only server opened. */
