@@ -11,8 +11,8 @@ const NO_PASSWORD = new Uint8Array(16);
  * server reports expired. So a session a read-only server opened is never presented again: the
  * next connection opens a new session (the Java client's "not seen a read/write server" rule).
  * Nothing is lost with it: it cannot write, so it has no ephemeral nodes, and its watches are
- * re-registered on the next session. Hence no loss timer either: the session arms it on adopting
- * a connection, and it runs only while connected, reconnected or suspended, never in readOnly.
+ * re-registered on the next session. Hence no loss timer either: the session arms it only on
+ * adopting a connection, and it does not run in readOnly, so not in a `suspended` that follows.
  * While read-only, the probe looks for a read/write server to move to.
  */
 export class ReadOnlyMode {
