@@ -1,4 +1,5 @@
 import {
+  AuthFailedError,
   ClientClosedError,
   InvalidArgumentError,
   SessionExpiredError,
@@ -54,6 +55,8 @@ export class GiveUp {
     this.onState = (state) => {
       if (state === 'lost') this.controller.abort(new SessionExpiredError(path));
       if (state === 'closed') this.controller.abort(new ClientClosedError());
+      // The client stops for good: no watch will fire and no request will be answered.
+      if (state === 'authFailed') this.controller.abort(new AuthFailedError(path));
       if ((state === 'connected' || state === 'readOnly') && zk.sessionId !== sessionId)
         this.controller.abort(new SessionExpiredError(path));
     };

@@ -1,4 +1,5 @@
 import {
+  AuthFailedError,
   ClientClosedError,
   InvalidArgumentError,
   NoNodeError,
@@ -132,7 +133,9 @@ function lossCauseFor(state: ZooKeeperState, lostOn: LostOn): LeaseLossCause | u
     case 'suspended':
     case 'readOnly':
       return lostOn === 'suspended' ? 'suspended' : undefined;
+    // The client stops talking to the servers, so the session will expire: the hold is gone.
     case 'lost':
+    case 'authFailed':
       return 'lost';
     case 'closed':
       return 'closed';
@@ -156,6 +159,8 @@ export async function deleteUntilGone(zk: ZooKeeper, path: string): Promise<void
       if (error instanceof NoNodeError) return;
       if (error instanceof SessionExpiredError || error instanceof ClientClosedError) return;
       if (error instanceof NotReadOnlyError) return;
+      // The client stopped for good; the node goes with the session when it expires.
+      if (error instanceof AuthFailedError) return;
       if (!isConnectionTrouble(error)) throw error;
     }
     await retryPause();

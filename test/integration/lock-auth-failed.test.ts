@@ -1,0 +1,50 @@
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import { AuthFailedError, ZooKeeper } from '../../src/index.js';
+import { LeaseLostError, Mutex } from '../../src/recipes/index.js';
+import { connectString, rejectionOf, uniqueRoot } from './helpers.js';
+
+// A client whose credentials the server refuses stops for good (`authFailed`): its lock holds
+// must be reported lost and its waits must end, not hang on watches that can never fire.
+
+const clients: ZooKeeper[] = [];
+let root: string;
+
+async function open(chroot = ''): Promise<ZooKeeper> {
+  const client = await ZooKeeper.connect(`${connectString()}${chroot}`);
+  clients.push(client);
+  return client;
+}
+
+beforeEach(async () => {
+  root = uniqueRoot('authfail');
+  await (await open()).create(root);
+});
+
+afterEach(async () => {
+  await Promise.all(clients.splice(0).map((client) => client.close()));
+});
+
+it('authFailed ends a held lease (lost) and a waiting acquire (AuthFailedError)', async () => {
+  const holderClient = await open(root);
+  const waiterClient = await open(root);
+  const other = await open(root);
+  const held = await new Mutex(holderClient, '/lock').acquire();
+  const blocker = await new Mutex(other, '/blocked').acquire();
+  const waiting = rejectionOf(new Mutex(waiterClient, '/blocked').acquire());
+  // Let the waiter reach its watch before its client fails.
+  while ((await other.getChildren('/blocked')).children.length < 2) {
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  await Promise.all([
+    rejectionOf(holderClient.addAuth('no-such-scheme', 'x')),
+    rejectionOf(waiterClient.addAuth('no-such-scheme', 'x')),
+  ]);
+  expect(holderClient.state).toBe('authFailed');
+  expect(held.signal.aborted).toBe(true);
+  expect(held.signal.reason).toBeInstanceOf(LeaseLostError);
+  expect((held.signal.reason as LeaseLostError).lossCause).toBe('lost');
+  expect(await waiting).toBeInstanceOf(AuthFailedError);
+  // release() of the lost hold settles rather than retrying forever.
+  await held.release();
+  await blocker.release();
+});
