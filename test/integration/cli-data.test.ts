@@ -112,6 +112,10 @@ describe('zkcoord data commands', () => {
       expect(missing.stderr).toMatch(new RegExp(`^zkcoord ${args[0]!}: NONODE: .*/nope.*\\n$`));
     }
     expect((await run(['create', '/no/parent'])).code).toBe(66);
+    // --debug adds the stack trace after the one line.
+    const debug = await run(['get', '--debug', '/nope']);
+    expect(debug.code).toBe(66);
+    expect(debug.stderr).toMatch(/^zkcoord get: NONODE: .*\nNoNodeError: .*\n\s+at /);
   });
 
   it('create modes: sequential prints the numbered path; ephemeral ends with zkcoord; ttl; data from stdin', async () => {

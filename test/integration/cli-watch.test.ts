@@ -112,7 +112,9 @@ describe('zkcoord watch', () => {
     await admin.create(`${root}/w`);
     await watch.waitFor('nodeCreated');
     watch.process.kill('SIGINT');
-    expect((await watch.exited).code).toBe(0);
+    const end = await watch.exited;
+    expect(end.code).toBe(0);
+    expect(end.stderr).toContain('zkcoord watch: connection lost; reconnecting\n');
   });
 
   it('exits 69 when the session is lost: a new session would not have the watch', async () => {
