@@ -88,7 +88,9 @@ export function defineCommand<Plan>(spec: CommandSpec<Plan>): Command {
     name: spec.name,
     synopsis: spec.synopsis,
     async execute(argv, env) {
-      const debug = argv.includes('--debug');
+      // Known before parsing, which may fail; `--debug` after `--` is data, not the flag.
+      const dashes = argv.indexOf('--');
+      const debug = (dashes === -1 ? argv : argv.slice(0, dashes)).includes('--debug');
       let prepared: { plan: Plan; connect: string; sessionTimeoutMs: number; json: boolean };
       try {
         const { positionals, flags, rest } = parseArgs(argv, {
