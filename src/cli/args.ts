@@ -10,15 +10,19 @@ export interface ParsedArgs {
   readonly rest: string[] | undefined;
 }
 
+export interface ArgSpec {
+  readonly valued: readonly string[];
+  readonly boolean: readonly string[];
+  /** Single-letter aliases of boolean flags (`p` → `parents`); they may be bundled: `-pR`. */
+  readonly short?: Readonly<Record<string, string>>;
+}
+
 /**
  * Splits `args` by a fixed list of flags, so an unknown flag or a missing value is an error rather
  * than a guess. Values come as `--name value` or `--name=value`; `--` ends the flags, and what
- * follows is left untouched (it belongs to another program).
+ * follows is left untouched (it belongs to another program). A lone `-` is an argument (stdin).
  */
-export function parseArgs(
-  args: readonly string[],
-  spec: { readonly valued: readonly string[]; readonly boolean: readonly string[] },
-): ParsedArgs {
+export function parseArgs(args: readonly string[], spec: ArgSpec): ParsedArgs {
   const positionals: string[] = [];
   const flags = new Map<string, string>();
   for (let i = 0; i < args.length; i++) {
@@ -28,7 +32,13 @@ export function parseArgs(
       positionals.push(arg);
       continue;
     }
-    if (!arg.startsWith('--')) throw new UsageError(`unknown option ${arg}`);
+    if (!arg.startsWith('--')) {
+      for (const name of shortFlags(arg, spec.short ?? {})) {
+        if (flags.has(name)) throw new UsageError(`--${name} given twice`);
+        flags.set(name, '');
+      }
+      continue;
+    }
     const equals = arg.indexOf('=');
     const name = arg.slice(2, equals === -1 ? undefined : equals);
     if (flags.has(name)) throw new UsageError(`--${name} given twice`);
@@ -45,4 +55,12 @@ export function parseArgs(
     }
   }
   return { positionals, flags, rest: undefined };
+}
+
+/** The long names of a bundle of short flags such as `-pR`; any letter not in `short` is an error. */
+function shortFlags(arg: string, short: Readonly<Record<string, string>>): string[] {
+  const letters = Array.from(arg.slice(1));
+  const names = letters.map((letter) => (Object.hasOwn(short, letter) ? short[letter] : undefined));
+  if (names.some((name) => name === undefined)) throw new UsageError(`unknown option ${arg}`);
+  return names as string[];
 }

@@ -11,21 +11,12 @@ import {
 import { LeaseLostError, LockTimeoutError } from '../recipes/index.js';
 import type { LockLease } from '../recipes/index.js';
 import { UsageError } from './args.js';
+import { Exit } from './exit-codes.js';
 import { signalChild, startChild } from './child.js';
 import { lockUsage, parseLockArgs } from './lock-args.js';
 import type { LockCommand } from './lock-args.js';
 import { openLock } from './lock-kinds.js';
 import { SignalTrap } from './signal-trap.js';
-
-/** sysexits.h codes, as the issue fixes them for scripts to test. */
-export const Exit = {
-  usage: 64,
-  unavailable: 69,
-  software: 70,
-  holdLost: 75,
-  notAcquired: 76,
-  noPermission: 77,
-} as const;
 
 const SYNOPSIS =
   'usage: zkcoord lock <path> --connect host:port,... [options] -- <cmd> [args...] (see --help)';

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
 import { UsageError } from './args.js';
+import { dataCommands, runAcl } from './commands.js';
 import { runDemo } from './demo.js';
 import { runDemoWorker } from './demo-worker.js';
 import { runLock } from './lock.js';
@@ -12,6 +13,22 @@ Usage:
                                             take turns on one lock (defaults: 5 workers, 3 rounds)
   zkcoord lock <path> --connect host:port,... [options] -- <cmd> [args...]
                                             run a command while holding a lock (see lock --help)
+
+  zkcoord ls [-R] <path>                    children, sorted (-R: the whole subtree)
+  zkcoord tree <path>                       the subtree, drawn
+  zkcoord get [--stat] [--format text|json|hex|base64] <path>
+  zkcoord set [--version N] <path> <data|->
+  zkcoord create [--mode <mode>] [--ttl <duration>] [-p] <path> [data|-]
+  zkcoord rm [-R] [--version N] <path>
+  zkcoord stat <path>
+  zkcoord watch [-R] <path>                 print changes until Ctrl-C
+  zkcoord acl get <path>
+  zkcoord acl set [--version N] <path> <scheme:id:perms...>
+  zkcoord whoami
+  zkcoord sync [path]
+    These take --connect host:port,...[/chroot] (or $ZKCOORD_CONNECT), --session-timeout <dur>,
+    --json (commands that print), --debug and --help; see zkcoord <command> --help.
+
   zkcoord --version
   zkcoord --help
 `;
@@ -78,8 +95,13 @@ async function main(argv: readonly string[]): Promise<number> {
     case 'demo-worker':
       // Internal: one contender process of `zkcoord demo`.
       return runDemoWorker(rest);
-    default:
-      throw new UsageError(`unknown command ${JSON.stringify(command)}`);
+    case 'acl':
+      return runAcl(rest, process.env);
+    default: {
+      const data = dataCommands.get(command);
+      if (data === undefined) throw new UsageError(`unknown command ${JSON.stringify(command)}`);
+      return data.execute(rest, process.env);
+    }
   }
 }
 

@@ -55,14 +55,21 @@ export class CliRun {
   stdout = '';
   stderr = '';
 
-  constructor(main: string, args: readonly string[], env: NodeJS.ProcessEnv = {}) {
+  /** `input`, when given, is the process's whole stdin; otherwise stdin is /dev/null. */
+  constructor(
+    main: string,
+    args: readonly string[],
+    env: NodeJS.ProcessEnv = {},
+    input?: string | Uint8Array,
+  ) {
     // ZKCOORD_CONNECT from the environment running the tests must not leak into a test's run.
     const inherited = { ...process.env };
     delete inherited.ZKCOORD_CONNECT;
     this.process = spawn(process.execPath, [main, ...args], {
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
       env: { ...inherited, ...env },
     });
+    this.process.stdin?.end(input);
     this.process.stdout?.on('data', (chunk: Buffer) => (this.stdout += chunk.toString()));
     this.process.stderr?.on('data', (chunk: Buffer) => (this.stderr += chunk.toString()));
     this.exited = new Promise((resolve) => {
