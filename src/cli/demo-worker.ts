@@ -1,79 +1,94 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ZooKeeper } from '../index.js';
+import { Mutex } from '../recipes/index.js';
 
-/** What a worker reports to the demo, one JSON line each on stdout. */
+/** What a worker reports to the demo, one JSON line each on stdout. Bigints travel as strings. */
 export type WorkerReport =
-  | { readonly event: 'queued'; readonly worker: string; readonly node: string }
+  | { readonly event: 'ready'; readonly worker: string; readonly pid: number }
   | {
       readonly event: 'acquired';
       readonly worker: string;
-      readonly node: string;
-      readonly waiting: number;
+      readonly token: string;
+      readonly waitedMs: number;
     }
   | {
       readonly event: 'released';
       readonly worker: string;
-      readonly node: string;
+      readonly token: string;
       readonly count: number;
-    }
-  | { readonly event: 'done'; readonly worker: string };
+      /** The resource had already seen a token at least as large: a stale holder's write. */
+      readonly stale: boolean;
+    };
 
-export const LOCK_PATH = '/demo/lock';
-export const COUNTER_PATH = '/demo/counter';
+/** The nodes of one demo run, under its own root so that runs never meet. */
+export function demoPaths(root: string): { lock: string; resource: string } {
+  return { lock: `${root}/lock`, resource: `${root}/resource` };
+}
+
+/** What the guarded resource holds: a counter and the largest fencing token that wrote to it. */
+export interface ResourceState {
+  readonly count: number;
+  readonly lastToken: string;
+}
 
 function report(message: WorkerReport): void {
   process.stdout.write(`${JSON.stringify(message)}\n`);
 }
 
-const sequenceOf = (name: string): string => name.slice(-10);
-
 /**
- * One contender: a plain ephemeral-sequential queue. Each waiter watches only the node just ahead
- * of it, so a release wakes one process, not all of them.
+ * One contender process: takes the library's Mutex over and over until SIGTERM, and under it
+ * does an unguarded read-modify-write of a shared counter — only mutual exclusion keeps the count
+ * right — checking the fencing token against the largest one the resource has seen.
  */
-async function acquire(zk: ZooKeeper, worker: string): Promise<string> {
-  const { path } = await zk.create(`${LOCK_PATH}/lock-`, worker, { mode: 'ephemeral-sequential' });
-  const name = path.slice(LOCK_PATH.length + 1);
-  report({ event: 'queued', worker, node: name });
-  for (;;) {
-    const { children } = await zk.getChildren(LOCK_PATH);
-    const queue = children.sort((a, b) => sequenceOf(a).localeCompare(sequenceOf(b)));
-    const position = queue.indexOf(name);
-    if (position === 0) return path;
-    const predecessor = queue[position - 1];
-    if (predecessor === undefined) throw new Error(`our lock node ${path} disappeared`);
-    const { stat, watch } = await zk.exists(`${LOCK_PATH}/${predecessor}`, { watch: true });
-    if (stat !== null) await watch;
-  }
-}
-
 export async function runDemoWorker(args: readonly string[]): Promise<number> {
-  const [connectString, worker, roundsText] = args;
-  if (connectString === undefined || worker === undefined)
-    throw new Error('demo-worker needs a connect string and a name');
-  const rounds = Number(roundsText ?? '3');
-  const zk = await ZooKeeper.connect(connectString, { sessionTimeout: 10_000 });
+  const [connectString, worker, root, timeoutText] = args;
+  if (connectString === undefined || worker === undefined || root === undefined) {
+    throw new Error('demo-worker needs a connect string, a name and the run root');
+  }
+  const stop = new AbortController();
+  process.once('SIGTERM', () => {
+    stop.abort();
+  });
+  const zk = await ZooKeeper.connect(connectString, {
+    sessionTimeout: Number(timeoutText ?? '4000'),
+  });
+  report({ event: 'ready', worker, pid: process.pid });
+  const paths = demoPaths(root);
+  const mutex = new Mutex(zk, paths.lock, { id: worker });
   try {
-    for (let round = 0; round < rounds; round++) {
-      const node = await acquire(zk, worker);
-      const { children } = await zk.getChildren(LOCK_PATH);
-      report({
-        event: 'acquired',
-        worker,
-        node: node.slice(LOCK_PATH.length + 1),
-        waiting: children.length - 1,
+    while (!stop.signal.aborted) {
+      const startedAt = performance.now();
+      const lease = await mutex.acquire({ signal: stop.signal }).catch((error: unknown) => {
+        if (stop.signal.aborted) return undefined;
+        throw error;
       });
-      // A read-modify-write with no version check: only mutual exclusion keeps the count right.
-      const { data } = await zk.getData(COUNTER_PATH);
-      await sleep(150 + Math.random() * 350);
-      const count = Number(data.toString()) + 1;
-      await zk.setData(COUNTER_PATH, String(count));
-      await zk.delete(node);
-      report({ event: 'released', worker, node: node.slice(LOCK_PATH.length + 1), count });
-      await sleep(Math.random() * 150);
+      if (lease === undefined) break;
+      try {
+        const token = lease.fencingToken;
+        report({
+          event: 'acquired',
+          worker,
+          token: token.toString(),
+          waitedMs: Math.round(performance.now() - startedAt),
+        });
+        const { data } = await zk.getData(paths.resource);
+        const state = JSON.parse(data.toString()) as ResourceState;
+        await sleep(20 + Math.random() * 100);
+        const stale = token <= BigInt(state.lastToken);
+        const next: ResourceState = { count: state.count + 1, lastToken: token.toString() };
+        // Guarded: the write commits only while our lock node exists.
+        await lease.transaction().setData(paths.resource, JSON.stringify(next)).commit();
+        report({ event: 'released', worker, token: token.toString(), count: next.count, stale });
+      } finally {
+        await lease.release();
+      }
+      await sleep(Math.random() * 30);
     }
-    report({ event: 'done', worker });
     return 0;
+  } catch (error) {
+    // Told to stop while the servers go away: whatever failed, the demo asked for it.
+    if (stop.signal.aborted) return 0;
+    throw error;
   } finally {
     await zk.close();
   }

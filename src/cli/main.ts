@@ -3,14 +3,16 @@ import { readFileSync } from 'node:fs';
 import { UsageError } from './args.js';
 import { dataCommands, runAcl } from './commands.js';
 import { runDemo } from './demo.js';
+import { demoUsage, parseDemoArgs } from './demo-args.js';
 import { runDemoWorker } from './demo-worker.js';
 import { runLock } from './lock.js';
 
 const usage = `zkcoord — distributed locks and coordination on Apache ZooKeeper
 
 Usage:
-  zkcoord demo [--workers N] [--rounds N]   start a local ZooKeeper and watch N worker processes
-                                            take turns on one lock (defaults: 5 workers, 3 rounds)
+  zkcoord demo [--workers N] [--connect ...]
+                                            N processes contend for one lock, live; the holder is
+                                            killed and the next takes over (see demo --help)
   zkcoord lock <path> --connect host:port,... [options] -- <cmd> [args...]
                                             run a command while holding a lock (see lock --help)
 
@@ -40,34 +42,6 @@ function version(): string {
   return pkg.version;
 }
 
-/** `--name value` pairs after the command; a bare flag gets 'true'. */
-function parseFlags(args: readonly string[]): Map<string, string> {
-  const flags = new Map<string, string>();
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i] ?? '';
-    if (!arg.startsWith('--')) throw new UsageError(`unexpected argument ${JSON.stringify(arg)}`);
-    const next = args[i + 1];
-    if (next === undefined || next.startsWith('--')) flags.set(arg.slice(2), 'true');
-    else {
-      flags.set(arg.slice(2), next);
-      i++;
-    }
-  }
-  return flags;
-}
-
-function intFlag(flags: Map<string, string>, name: string, fallback: number, max: number): number {
-  const text = flags.get(name);
-  if (text === undefined) return fallback;
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < 1 || value > max) {
-    throw new UsageError(
-      `--${name} must be an integer from 1 to ${max}, got ${JSON.stringify(text)}`,
-    );
-  }
-  return value;
-}
-
 async function main(argv: readonly string[]): Promise<number> {
   const [command, ...rest] = argv;
   switch (command) {
@@ -82,11 +56,12 @@ async function main(argv: readonly string[]): Promise<number> {
       process.stdout.write(`${version()}\n`);
       return 0;
     case 'demo': {
-      const flags = parseFlags(rest);
-      return runDemo({
-        workers: intFlag(flags, 'workers', 5, 50),
-        rounds: intFlag(flags, 'rounds', 3, 1000),
-      });
+      const options = parseDemoArgs(rest);
+      if (options === undefined) {
+        process.stdout.write(demoUsage);
+        return 0;
+      }
+      return runDemo(options);
     }
     case 'lock':
       // The status is final once the lock is released and the client closed; a connect left
