@@ -12,7 +12,8 @@ import type { AddWatchMode, PersistentWatchEvent } from './types.js';
  */
 export class PersistentWatcher implements AsyncIterable<PersistentWatchEvent>, AsyncDisposable {
   private readonly buffered: PersistentWatchEvent[] = [];
-  private wake: (() => void) | undefined;
+  /** Every pending next() call: the protocol allows several at once. */
+  private readonly waiters: (() => void)[] = [];
   private ended = false;
   private closing: Promise<void> | undefined;
 
@@ -36,7 +37,7 @@ export class PersistentWatcher implements AsyncIterable<PersistentWatchEvent>, A
     if (this.ended) return;
     this.buffered.push(event);
     if (event.type === 'watchLost') this.finish();
-    this.wake?.();
+    this.wakeAll();
   }
 
   /** True once the watcher ended: no event arrives after the buffered ones. */
@@ -53,9 +54,13 @@ export class PersistentWatcher implements AsyncIterable<PersistentWatchEvent>, A
   close(): Promise<void> {
     this.buffered.length = 0;
     this.finish();
-    this.wake?.();
+    this.wakeAll();
     this.closing ??= this.detach();
     return this.closing;
+  }
+
+  private wakeAll(): void {
+    for (const wake of this.waiters.splice(0)) wake();
   }
 
   private finish(): void {
@@ -75,9 +80,8 @@ export class PersistentWatcher implements AsyncIterable<PersistentWatchEvent>, A
           if (event !== undefined) return { value: event, done: false };
           if (this.ended) return { value: undefined, done: true };
           await new Promise<void>((resolve) => {
-            this.wake = resolve;
+            this.waiters.push(resolve);
           });
-          this.wake = undefined;
         }
       },
       return: async (): Promise<IteratorResult<PersistentWatchEvent>> => {

@@ -49,6 +49,9 @@ export function askReadOnly(
     const timer = setTimeout(() => {
       finish(undefined);
     }, timeoutMs);
+    // A probe in flight when the client closes must not keep the process alive.
+    timer.unref();
+    socket.unref();
     socket.on('connect', () => socket.write('isro', 'ascii'));
     socket.on('data', (chunk: Buffer) => chunks.push(chunk));
     socket.on('error', () => {

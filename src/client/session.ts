@@ -1,4 +1,3 @@
-import { OpCode } from '../protocol/index.js';
 import type { RecordCodec } from '../protocol/index.js';
 import { Authenticator, type AuthPort } from './authenticate.js';
 import type { Connection, ConnectionCounters, Liveness } from './connection.js';
@@ -16,6 +15,7 @@ import { RequestTimeouts } from './request-timeouts.js';
 import type { UnsentRequest } from './request-timeouts.js';
 import type { LossCause, SessionOptions, SessionState, StateDetail } from './session-types.js';
 import { setWatchesRequests } from './set-watches.js';
+import { sendCloseSession } from './close-session.js';
 import { settleWithin } from './settle-within.js';
 import { WatchRegistry } from './watch-registry.js';
 
@@ -61,7 +61,11 @@ export class Session implements AuthPort {
   );
   private closePromise: Promise<void> | undefined;
   private readonly lifetime = new AbortController();
-  private onAdopted: (() => void) | undefined;
+  /** Waiting for the suspended session to settle: adopted again, lost, or failed. */
+  private readonly settleWaiters = new Set<() => void>();
+  /** Whether the current session was ever adopted: if not, its first adoption is `connected`. */
+  private adoptedSession = false;
+  private staleConnection: Connection | undefined;
   private readonly readOnly: ReadOnlyMode;
 
   constructor(private readonly options: SessionOptions) {
@@ -105,25 +109,25 @@ export class Session implements AuthPort {
 
   /** Opens a new session, trying hosts with backoff until `connectTimeoutMs` runs out. */
   async start(): Promise<void> {
-    const opened = await this.openConnection(
-      performance.now() + this.options.connectTimeoutMs,
-      true,
-    );
+    const deadline = performance.now() + this.options.connectTimeoutMs;
+    const opened = await this.openConnection(deadline, true);
+    const failure = `could not open a session with ${this.connector.describeHosts()} within ${this.options.connectTimeoutMs} ms`;
     if (opened === undefined) {
       this.lifetime.abort();
       this.setState('closed', { sessionId: 0n });
       const last = this.connector.lastFailure;
       throw new ConnectionLossError(
         undefined,
-        `CONNECTIONLOSS: could not open a session with ${this.connector.describeHosts()} within ${this.options.connectTimeoutMs} ms` +
-          (last === undefined ? '' : `; last error: ${last.message}`),
+        `CONNECTIONLOSS: ${failure}${last === undefined ? '' : `; last error: ${last.message}`}`,
         { cause: last },
       );
     }
     await this.adopt(opened, 'connected');
-    if (this.auth.failure !== undefined) {
+    // The connection dropped while it authenticated: the reconnect decides, within the deadline.
+    if (this.state === 'suspended') await this.settledWithin(deadline);
+    if (this.auth.failure !== undefined || this.state === 'suspended' || this.state === 'lost') {
       await this.close();
-      throw this.auth.failure;
+      throw this.auth.failure ?? new ConnectionLossError(undefined, `CONNECTIONLOSS: ${failure}`);
     }
   }
 
@@ -163,7 +167,7 @@ export class Session implements AuthPort {
     this.sessionId = response.sessionId;
     this.password = response.passwd ?? NO_PASSWORD;
     this.negotiatedTimeoutMs = response.timeOut;
-    if (!(await this.auth.authenticate(connection, this.state === 'connecting'))) return;
+    if (!(await this.auth.authenticate(connection, !this.adoptedSession))) return;
     // The Java client's order on a new connection: SetWatches first, then the queued requests.
     for (const { request, codec, body } of setWatchesRequests(this.watches, this.lastZxid, () =>
       this.nextXid(),
@@ -175,7 +179,8 @@ export class Session implements AuthPort {
     }
     this.setState(this.readOnly.adopted(opened, state), { sessionId: this.sessionId });
     this.lossTimer.arm();
-    this.onAdopted?.();
+    this.adoptedSession = true;
+    this.settled();
   }
 
   private setState(state: SessionState, detail: StateDetail): void {
@@ -203,6 +208,8 @@ export class Session implements AuthPort {
   }
 
   private suspend(): void {
+    // A session whose first connection dropped before it was adopted has no loss timer yet.
+    if (!this.adoptedSession && this.sessionId !== 0n) this.lossTimer.arm();
     this.setState('suspended', { sessionId: this.sessionId });
     void this.reconnect();
   }
@@ -216,7 +223,7 @@ export class Session implements AuthPort {
       opened.connection.close(new ClientClosedError());
       return;
     }
-    await this.adopt(opened, 'reconnected');
+    await this.adopt(opened, this.adoptedSession ? 'reconnected' : 'connected');
   }
 
   private loseSession(cause: LossCause): void {
@@ -233,7 +240,9 @@ export class Session implements AuthPort {
       request.fail(new SessionExpiredError(request.path));
     this.watches.failAll('sessionExpired');
     if (!this.options.newSessionOnLoss) this.auth.rejectWaiting(new SessionExpiredError());
+    this.adoptedSession = false;
     this.setState('lost', { sessionId: lost.sessionId, cause });
+    this.settled();
     if (this.options.newSessionOnLoss && this.closePromise === undefined) {
       void this.renew(cause === 'timeout' ? lost : undefined);
     }
@@ -245,6 +254,20 @@ export class Session implements AuthPort {
     this.connection?.close(error);
     for (const { request } of this.timeouts.takeUnsent()) request.fail(error);
     this.setState('authFailed', { sessionId: this.sessionId });
+    this.settled();
+  }
+
+  private settled(): void {
+    for (const waiter of this.settleWaiters) waiter();
+    this.settleWaiters.clear();
+  }
+
+  /** Waits, until `deadline` at most, for a suspended session to be adopted again, lost or failed. */
+  private async settledWithin(deadline: number): Promise<void> {
+    await settleWithin(
+      new Promise<void>((resolve) => this.settleWaiters.add(resolve)),
+      deadline - performance.now(),
+    );
   }
 
   /** Opens the next session; after a client-side loss, first ends the old one if a server still has it. */
@@ -268,29 +291,11 @@ export class Session implements AuthPort {
       stale,
     );
     if (opened === undefined) return;
+    this.staleConnection = opened.connection;
     if (opened.response.timeOut > 0)
-      await this.sendCloseSession(opened.connection, CLOSE_SESSION_WAIT_MS);
+      await sendCloseSession(opened.connection, this.nextXid(), CLOSE_SESSION_WAIT_MS);
     opened.connection.close(new ClientClosedError());
-  }
-
-  /** Sends closeSession and waits for its answer, at most `waitMs`. */
-  private async sendCloseSession(connection: Connection, waitMs: number): Promise<void> {
-    const answered = new Promise<void>((resolve) => {
-      const done = (): void => {
-        resolve();
-      };
-      const request = new Request(
-        this.nextXid(),
-        OpCode.closeSession,
-        undefined,
-        null,
-        done,
-        done,
-        undefined,
-      );
-      this.sendNow(connection, request, null, undefined);
-    });
-    await settleWithin(answered, waitMs);
+    this.staleConnection = undefined;
   }
 
   nextXid(): number {
@@ -374,25 +379,18 @@ export class Session implements AuthPort {
     const deadline = performance.now() + CLOSE_SESSION_WAIT_MS;
     for (const { request } of this.timeouts.takeUnsent()) request.fail(new ClientClosedError());
     this.auth.rejectWaiting(new ClientClosedError());
-    if (this.state === 'suspended') {
-      const adopted = new Promise<void>((resolve) => {
-        this.onAdopted = resolve;
-      });
-      await settleWithin(adopted, deadline - performance.now());
-      this.onAdopted = undefined;
-    }
+    if (this.state === 'suspended') await this.settledWithin(deadline);
     const connection = this.connection;
     if (connection?.isOpen === true && this.state !== 'lost') {
-      await this.sendCloseSession(
-        connection,
-        Math.min(deadline - performance.now(), this.negotiatedTimeoutMs),
-      );
+      const waitMs = Math.min(deadline - performance.now(), this.negotiatedTimeoutMs);
+      await sendCloseSession(connection, this.nextXid(), waitMs);
     }
     this.epoch++;
     this.lifetime.abort();
     this.lossTimer.stop();
     this.connection?.close(new ClientClosedError());
     this.connection = undefined;
+    this.staleConnection?.close(new ClientClosedError());
     this.timeouts.stop();
     this.watches.failAll('closed');
     this.setState('closed', { sessionId: this.sessionId });

@@ -172,6 +172,26 @@ describe('persistent watches', () => {
     expect(watcher.closed).toBe(true);
   });
 
+  it('a signal aborted before the reply leaves no watch on the server', async () => {
+    const controller = new AbortController();
+    const adding = zk.addWatch('/n', { signal: controller.signal });
+    controller.abort();
+    const watcher = await adding;
+    expect(watcher.closed).toBe(true);
+    expect(await zk.checkWatches('/n', 'any')).toBe(false);
+  });
+
+  it('every pending next() settles when the watcher closes', async () => {
+    const watcher = await zk.addWatch('/n');
+    const iterator = watcher[Symbol.asyncIterator]();
+    const first = iterator.next();
+    const second = iterator.next();
+    await zk.create('/n');
+    await watcher.close();
+    const results = await Promise.all([first, second]);
+    expect(results.map((result) => result.done)).toEqual([false, true]);
+  });
+
   it('close() of the client ends watchers with watchLost', async () => {
     const watcher = await zk.addWatch('/n', { mode: 'persistent-recursive' });
     const { events, ended } = collect(watcher);

@@ -9,6 +9,7 @@ import {
   WatcherType as WireWatcherType,
 } from '../../protocol/index.js';
 import {
+  AuthFailedError,
   ClientClosedError,
   ConnectionLossError,
   InvalidArgumentError,
@@ -75,17 +76,24 @@ export async function addWatch(
     options.signal,
   );
   options.signal?.throwIfAborted();
-  await ctx.session.submit(
-    OpCode.addWatch,
-    path,
-    AddWatchRequest,
-    { path: serverPath, mode: wireModes[mode] },
-    ErrorResponse,
-    // Registered with the reply, in wire order: no event can precede it, and none after it is missed.
-    (err) => {
-      if (err === 0 && !watcher.closed) registry.add(kind, serverPath, listener);
-    },
-  );
+  try {
+    await ctx.session.submit(
+      OpCode.addWatch,
+      path,
+      AddWatchRequest,
+      { path: serverPath, mode: wireModes[mode] },
+      ErrorResponse,
+      // Registered with the reply, in wire order: no event can precede it, and none after it is
+      // missed. Registered even when the watcher was closed meanwhile, so that detach finds it
+      // and removes the watch the server now has.
+      (err) => {
+        if (err === 0) registry.add(kind, serverPath, listener);
+      },
+    );
+  } catch (error) {
+    await watcher.close().catch(() => undefined);
+    throw error;
+  }
   if (watcher.closed) await detach(ctx, kind, serverPath, listener);
   return watcher;
 }
@@ -184,7 +192,7 @@ function validateType(type: unknown): asserts type is WatcherType {
 
 function isConnected(ctx: OpContext): boolean {
   const state = ctx.session.state;
-  return state === 'connected' || state === 'reconnected';
+  return state === 'connected' || state === 'reconnected' || state === 'readOnly';
 }
 
 /** Errors after which the server-side watch is gone with its connection, or cannot be reached. */
@@ -194,6 +202,7 @@ function isGoneOrUnreachable(error: unknown): boolean {
     error instanceof ConnectionLossError ||
     error instanceof SessionExpiredError ||
     error instanceof RequestTimeoutError ||
-    error instanceof ClientClosedError
+    error instanceof ClientClosedError ||
+    error instanceof AuthFailedError
   );
 }

@@ -1,0 +1,31 @@
+import { OpCode } from '../protocol/index.js';
+import type { Connection } from './connection.js';
+import { Request } from './request.js';
+import { settleWithin } from './settle-within.js';
+
+/**
+ * Sends closeSession on `connection` and waits for its answer, at most `waitMs`: the server then
+ * deletes the session's ephemeral nodes at once. Never rejects; whatever happens, the caller ends
+ * the connection next.
+ */
+export async function sendCloseSession(
+  connection: Connection,
+  xid: number,
+  waitMs: number,
+): Promise<void> {
+  const answered = new Promise<void>((resolve) => {
+    const done = (): void => {
+      resolve();
+    };
+    try {
+      connection.send(
+        new Request(xid, OpCode.closeSession, undefined, null, done, done, undefined),
+        null,
+        undefined,
+      );
+    } catch {
+      resolve();
+    }
+  });
+  await settleWithin(answered, waitMs);
+}
