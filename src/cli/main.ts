@@ -5,6 +5,7 @@ import { dataCommands, runAcl } from './commands.js';
 import { runDemo } from './demo.js';
 import { runDemoWorker } from './demo-worker.js';
 import { runLock } from './lock.js';
+import { runServer } from './server.js';
 
 const usage = `zkcoord — distributed locks and coordination on Apache ZooKeeper
 
@@ -92,6 +93,8 @@ async function main(argv: readonly string[]): Promise<number> {
       // The status is final once the lock is released and the client closed; a connect left
       // running by an interrupt must not hold the process open until it times out.
       return process.exit(await runLock(rest));
+    case 'server':
+      return runServer(rest);
     case 'demo-worker':
       // Internal: one contender process of `zkcoord demo`.
       return runDemoWorker(rest);
