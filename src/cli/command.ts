@@ -72,6 +72,8 @@ export interface CommandSpec<Plan> {
 export interface Command {
   readonly name: string;
   readonly synopsis: string;
+  /** Every option it takes, as typed (`--connect`, `-R`): for shell completion. */
+  readonly options: readonly string[];
   execute(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<number>;
 }
 
@@ -95,6 +97,13 @@ export function defineCommand<Plan>(spec: CommandSpec<Plan>): Command {
   return {
     name: spec.name,
     synopsis: spec.synopsis,
+    options: [
+      ...[...GLOBAL_VALUED, ...GLOBAL_BOOLEAN, ...(spec.json === true ? ['json'] : [])],
+      ...(spec.valued ?? []),
+      ...(spec.boolean ?? []),
+    ]
+      .map((name) => `--${name}`)
+      .concat(Object.keys({ h: 'help', ...spec.short }).map((letter) => `-${letter}`)),
     async execute(argv, env) {
       // Known before parsing, which may fail; `--debug` after `--` is data, not the flag.
       const dashes = argv.indexOf('--');

@@ -62,6 +62,8 @@ const VALUED = [
   ...SECURITY_VALUED,
 ] as const;
 const BOOLEAN = ['no-wait', 'read', 'write', 'verbose', 'help', ...SECURITY_BOOLEAN] as const;
+/** For shell completion. */
+export const LOCK_OPTIONS = [...VALUED, ...BOOLEAN].map((name) => `--${name}`);
 
 /** `undefined` for `--help`; otherwise a complete command, or a UsageError. */
 export function parseLockArgs(

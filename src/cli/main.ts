@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { UsageError } from './args.js';
 import { dataCommands, runAcl } from './commands.js';
+import { runCompletion } from './completion.js';
 import { runDemo } from './demo.js';
 import { runDemoWorker } from './demo-worker.js';
 import { runLock } from './lock.js';
@@ -14,6 +15,9 @@ Usage:
                                             take turns on one lock (defaults: 5 workers, 3 rounds)
   zkcoord lock <path> --connect host:port,... [options] -- <cmd> [args...]
                                             run a command while holding a lock (see lock --help)
+  zkcoord locks [--kind <kind>] <path>      who holds the lock at <path> and who waits, in order
+  zkcoord server [--ensemble 3|5] [--port N] [--tls]
+                                            a local ZooKeeper for development, until Ctrl-C
 
   zkcoord ls [-R] <path>                    children, sorted (-R: the whole subtree)
   zkcoord tree <path>                       the subtree, drawn
@@ -27,8 +31,12 @@ Usage:
   zkcoord acl set [--version N] <path> <scheme:id:perms...>
   zkcoord whoami
   zkcoord sync [path]
-    These take --connect host:port,...[/chroot] (or $ZKCOORD_CONNECT), --session-timeout <dur>,
-    --json (commands that print), --debug and --help; see zkcoord <command> --help.
+    These and locks take --connect host:port,...[/chroot] (or $ZKCOORD_CONNECT),
+    --session-timeout <dur>, --auth <scheme:auth>, --sasl-user <user> --sasl-password-file <f>,
+    --tls, --tls-ca/--tls-cert/--tls-key <file>, --json (commands that print), --debug and
+    --help; see zkcoord <command> --help.
+
+  zkcoord completion bash|zsh               a shell completion script (see completion --help)
 
   zkcoord --version
   zkcoord --help
@@ -95,6 +103,8 @@ async function main(argv: readonly string[]): Promise<number> {
       return process.exit(await runLock(rest));
     case 'server':
       return runServer(rest);
+    case 'completion':
+      return runCompletion(rest);
     case 'demo-worker':
       // Internal: one contender process of `zkcoord demo`.
       return runDemoWorker(rest);

@@ -53,10 +53,15 @@ function say(line: string): void {
   process.stderr.write(`zkcoord server: ${line}\n`);
 }
 
+const VALUED = ['ensemble', 'port'];
+const BOOLEAN = ['tls', 'keep-data', 'help'];
+/** For shell completion. */
+export const SERVER_OPTIONS = [...VALUED, ...BOOLEAN].map((name) => `--${name}`);
+
 function parseServerArgs(argv: readonly string[]): ServerCommand | undefined {
   const { positionals, flags } = parseArgs(argv, {
-    valued: ['ensemble', 'port'],
-    boolean: ['tls', 'keep-data', 'help'],
+    valued: VALUED,
+    boolean: BOOLEAN,
     short: { h: 'help' },
   });
   if (flags.has('help')) return undefined;
