@@ -6,6 +6,8 @@ export interface ParsedArgs {
   readonly positionals: string[];
   /** Flag name (without `--`) → value; a boolean flag has the value `''`. */
   readonly flags: Map<string, string>;
+  /** The values of each repeatable flag given, in order. */
+  readonly lists: Map<string, string[]>;
   /** Everything after `--`; undefined when there was no `--`. */
   readonly rest: string[] | undefined;
 }
@@ -13,6 +15,8 @@ export interface ParsedArgs {
 export interface ArgSpec {
   readonly valued: readonly string[];
   readonly boolean: readonly string[];
+  /** Valued flags that may be given more than once (`--auth a --auth b`). */
+  readonly repeatable?: readonly string[];
   /** Single-letter aliases of boolean flags (`p` → `parents`); they may be bundled: `-pR`. */
   readonly short?: Readonly<Record<string, string>>;
 }
@@ -25,9 +29,10 @@ export interface ArgSpec {
 export function parseArgs(args: readonly string[], spec: ArgSpec): ParsedArgs {
   const positionals: string[] = [];
   const flags = new Map<string, string>();
+  const lists = new Map<string, string[]>();
   for (let i = 0; i < args.length; i++) {
     const arg = args[i] ?? '';
-    if (arg === '--') return { positionals, flags, rest: args.slice(i + 1) };
+    if (arg === '--') return { positionals, flags, lists, rest: args.slice(i + 1) };
     if (!arg.startsWith('-') || arg === '-') {
       positionals.push(arg);
       continue;
@@ -41,7 +46,8 @@ export function parseArgs(args: readonly string[], spec: ArgSpec): ParsedArgs {
     }
     const equals = arg.indexOf('=');
     const name = arg.slice(2, equals === -1 ? undefined : equals);
-    if (flags.has(name)) throw new UsageError(`--${name} given twice`);
+    const repeatable = spec.repeatable?.includes(name) === true;
+    if (flags.has(name) && !repeatable) throw new UsageError(`--${name} given twice`);
     if (spec.boolean.includes(name)) {
       if (equals !== -1) throw new UsageError(`--${name} takes no value`);
       flags.set(name, '');
@@ -50,11 +56,12 @@ export function parseArgs(args: readonly string[], spec: ArgSpec): ParsedArgs {
       if (value === undefined || (equals === -1 && value.startsWith('--'))) value = undefined;
       if (value === undefined || value === '') throw new UsageError(`--${name} needs a value`);
       flags.set(name, value);
+      if (repeatable) lists.set(name, [...(lists.get(name) ?? []), value]);
     } else {
       throw new UsageError(`unknown option --${name}`);
     }
   }
-  return { positionals, flags, rest: undefined };
+  return { positionals, flags, lists, rest: undefined };
 }
 
 /** The long names of a bundle of short flags such as `-pR`; any letter not in `short` is an error. */

@@ -20,6 +20,14 @@ import type { ZooKeeperOptions } from '../index.js';
 import { parseArgs, UsageError } from './args.js';
 import { parseDuration } from './durations.js';
 import { Exit } from './exit-codes.js';
+import {
+  SECURITY_BOOLEAN,
+  SECURITY_REPEATABLE,
+  SECURITY_VALUED,
+  securityHelp,
+  securityOptions,
+} from './security-options.js';
+import type { SecurityOptions } from './security-options.js';
 
 /** Something the data itself makes impossible (not JSON, not UTF-8): exit 65, like a refused write. */
 export class DataError extends Error {}
@@ -64,16 +72,18 @@ export interface CommandSpec<Plan> {
 export interface Command {
   readonly name: string;
   readonly synopsis: string;
+  /** Every option it takes, as typed (`--connect`, `-R`): for shell completion. */
+  readonly options: readonly string[];
   execute(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<number>;
 }
 
-const GLOBAL_VALUED = ['connect', 'session-timeout'] as const;
-const GLOBAL_BOOLEAN = ['help', 'debug'] as const;
+const GLOBAL_VALUED = ['connect', 'session-timeout', ...SECURITY_VALUED] as const;
+const GLOBAL_BOOLEAN = ['help', 'debug', ...SECURITY_BOOLEAN] as const;
 
 const globalHelp = (json: boolean): string => `Global options:
   --connect <servers>      host:port,...[/chroot] (default: $ZKCOORD_CONNECT)
   --session-timeout <dur>  session timeout, also how long connecting may take (default 10s)
-${json ? '  --json                   one line of JSON instead of the human form (see docs/cli.md)\n' : ''}  --debug                  print stack traces of errors
+${securityHelp(27)}${json ? '  --json                   one line of JSON instead of the human form (see docs/cli.md)\n' : ''}  --debug                  print stack traces of errors
   --help, -h               this text
 Exit: 0 ok, 64 usage, 65 refused (node exists, bad version, not empty, bad data),
 66 no such node, 69 servers unreachable, 70 other failure, 77 not allowed (ACL or auth).
@@ -87,14 +97,28 @@ export function defineCommand<Plan>(spec: CommandSpec<Plan>): Command {
   return {
     name: spec.name,
     synopsis: spec.synopsis,
+    options: [
+      ...[...GLOBAL_VALUED, ...GLOBAL_BOOLEAN, ...(spec.json === true ? ['json'] : [])],
+      ...(spec.valued ?? []),
+      ...(spec.boolean ?? []),
+    ]
+      .map((name) => `--${name}`)
+      .concat(Object.keys({ h: 'help', ...spec.short }).map((letter) => `-${letter}`)),
     async execute(argv, env) {
       // Known before parsing, which may fail; `--debug` after `--` is data, not the flag.
       const dashes = argv.indexOf('--');
       const debug = (dashes === -1 ? argv : argv.slice(0, dashes)).includes('--debug');
-      let prepared: { plan: Plan; connect: string; sessionTimeoutMs: number; json: boolean };
+      let prepared: {
+        plan: Plan;
+        connect: string;
+        sessionTimeoutMs: number;
+        security: SecurityOptions;
+        json: boolean;
+      };
       try {
-        const { positionals, flags, rest } = parseArgs(argv, {
+        const { positionals, flags, lists, rest } = parseArgs(argv, {
           valued: [...GLOBAL_VALUED, ...(spec.valued ?? [])],
+          repeatable: SECURITY_REPEATABLE,
           boolean: [
             ...GLOBAL_BOOLEAN,
             ...(spec.json === true ? ['json'] : []),
@@ -112,9 +136,10 @@ export function defineCommand<Plan>(spec: CommandSpec<Plan>): Command {
           flags.get('session-timeout') ?? '10s',
         );
         if (sessionTimeoutMs === 0) throw new UsageError('--session-timeout must be more than 0');
+        const security = securityOptions(flags, lists, env);
         // After `--`, arguments are data even when they look like options (`set /n -- -1`).
         const plan = await spec.plan({ positionals: [...positionals, ...(rest ?? [])], flags });
-        prepared = { plan, connect, sessionTimeoutMs, json: flags.has('json') };
+        prepared = { plan, connect, sessionTimeoutMs, security, json: flags.has('json') };
       } catch (error) {
         if (!(error instanceof UsageError)) return report(error, '', say, debug);
         process.stderr.write(
@@ -122,13 +147,14 @@ export function defineCommand<Plan>(spec: CommandSpec<Plan>): Command {
         );
         return Exit.usage;
       }
-      const { plan, connect, sessionTimeoutMs, json } = prepared;
+      const { plan, connect, sessionTimeoutMs, security, json } = prepared;
       let zk: ZooKeeper | undefined;
       try {
         zk = await ZooKeeper.connect(connect, {
           sessionTimeout: sessionTimeoutMs,
           connectTimeout: sessionTimeoutMs,
           requestTimeout: sessionTimeoutMs,
+          ...security,
           ...spec.connectOptions,
         });
         await spec.run(zk, plan, stdio(json, say));

@@ -3,11 +3,12 @@ import { aclGet, aclSet, sync, whoami } from './data-admin.js';
 import { get, ls, stat, tree } from './data-read.js';
 import { create, rm, set } from './data-write.js';
 import { Exit } from './exit-codes.js';
+import { locks } from './locks.js';
 import { watch } from './watch.js';
 
 /** The data commands by the name typed after `zkcoord`; `acl` has subcommands of its own. */
 export const dataCommands: ReadonlyMap<string, Command> = new Map(
-  [ls, tree, get, set, create, rm, stat, watch, whoami, sync].map((command) => [
+  [ls, tree, get, set, create, rm, stat, watch, whoami, sync, locks].map((command) => [
     command.name,
     command,
   ]),

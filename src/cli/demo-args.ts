@@ -18,10 +18,15 @@ time (exit 130).
   --contend <dur>          how long they contend before the holder is killed (default 6s)
 `;
 
+const VALUED = ['workers', 'connect', 'session-timeout', 'contend'];
+
+/** Every option of `zkcoord demo`, for shell completion. */
+export const demoOptions = [...VALUED, 'help'].map((name) => `--${name}`);
+
 /** The demo's options, or undefined for --help. */
 export function parseDemoArgs(argv: readonly string[]): DemoOptions | undefined {
   const { positionals, flags } = parseArgs(argv, {
-    valued: ['workers', 'connect', 'session-timeout', 'contend'],
+    valued: VALUED,
     boolean: ['help'],
   });
   if (flags.has('help')) return undefined;

@@ -1,6 +1,14 @@
 import { parseConnectString, validatePath } from '../index.js';
 import { parseArgs, UsageError } from './args.js';
 import { parseDuration } from './durations.js';
+import {
+  SECURITY_BOOLEAN,
+  SECURITY_REPEATABLE,
+  SECURITY_VALUED,
+  securityHelp,
+  securityOptions,
+} from './security-options.js';
+import type { SecurityOptions } from './security-options.js';
 
 export const lockUsage = `Usage: zkcoord lock <path> --connect host:port,...[/chroot] [options] -- <cmd> [args...]
 
@@ -16,7 +24,8 @@ Options:
   --semaphore <N>            take one of N leases of a semaphore
   --verbose                  say on stderr when waiting, acquired and released
   --help                     this text
-Durations: 500ms, 30s, 2m; a bare number is milliseconds.
+Connecting:
+${securityHelp(29)}Durations: 500ms, 30s, 2m; a bare number is milliseconds.
 The command gets ZKCOORD_FENCING_TOKEN and ZKCOORD_LOCK_NODE in its environment.
 Exit: the command's status (128+N if killed by signal N), 64 usage, 69 servers unreachable,
 75 hold lost, 76 not acquired, 77 auth failed, 126/127 command not runnable.
@@ -35,6 +44,8 @@ export interface LockCommand {
   readonly timeoutMs: number | undefined;
   readonly noWait: boolean;
   readonly sessionTimeoutMs: number;
+  /** Authentication and TLS, as given. */
+  readonly security: SecurityOptions;
   readonly graceMs: number;
   readonly lock: LockKind;
   readonly verbose: boolean;
@@ -42,15 +53,28 @@ export interface LockCommand {
   readonly args: readonly string[];
 }
 
-const VALUED = ['connect', 'timeout', 'session-timeout', 'grace', 'semaphore'] as const;
-const BOOLEAN = ['no-wait', 'read', 'write', 'verbose', 'help'] as const;
+const VALUED = [
+  'connect',
+  'timeout',
+  'session-timeout',
+  'grace',
+  'semaphore',
+  ...SECURITY_VALUED,
+] as const;
+const BOOLEAN = ['no-wait', 'read', 'write', 'verbose', 'help', ...SECURITY_BOOLEAN] as const;
+/** For shell completion. */
+export const LOCK_OPTIONS = [...VALUED, ...BOOLEAN].map((name) => `--${name}`);
 
 /** `undefined` for `--help`; otherwise a complete command, or a UsageError. */
 export function parseLockArgs(
   argv: readonly string[],
   env: NodeJS.ProcessEnv,
 ): LockCommand | undefined {
-  const { positionals, flags, rest } = parseArgs(argv, { valued: VALUED, boolean: BOOLEAN });
+  const { positionals, flags, lists, rest } = parseArgs(argv, {
+    valued: VALUED,
+    boolean: BOOLEAN,
+    repeatable: SECURITY_REPEATABLE,
+  });
   if (flags.has('help')) return undefined;
   const [path, ...extra] = positionals;
   if (path === undefined) throw new UsageError('missing the lock path');
@@ -94,6 +118,7 @@ export function parseLockArgs(
     timeoutMs: timeout === undefined ? undefined : parseDuration('--timeout', timeout),
     noWait: flags.has('no-wait'),
     sessionTimeoutMs,
+    security: securityOptions(flags, lists, env),
     graceMs: parseDuration('--grace', flags.get('grace') ?? '5s'),
     lock,
     verbose: flags.has('verbose'),

@@ -63,6 +63,7 @@ class LockRun {
     const connecting = ZooKeeper.connect(this.command.connect, {
       sessionTimeout: this.command.sessionTimeoutMs,
       connectTimeout: this.command.sessionTimeoutMs,
+      ...this.command.security,
     });
     const zk = await raceSignal(connecting, this.signals.signal);
     if (zk === undefined) {

@@ -2,10 +2,12 @@
 import { readFileSync } from 'node:fs';
 import { UsageError } from './args.js';
 import { dataCommands, runAcl } from './commands.js';
+import { runCompletion } from './completion.js';
 import { runDemo } from './demo.js';
 import { demoUsage, parseDemoArgs } from './demo-args.js';
 import { runDemoWorker } from './demo-worker.js';
 import { runLock } from './lock.js';
+import { runServer } from './server.js';
 
 const usage = `zkcoord — distributed locks and coordination on Apache ZooKeeper
 
@@ -15,6 +17,9 @@ Usage:
                                             killed and the next takes over (see demo --help)
   zkcoord lock <path> --connect host:port,... [options] -- <cmd> [args...]
                                             run a command while holding a lock (see lock --help)
+  zkcoord locks [--kind <kind>] <path>      who holds the lock at <path> and who waits, in order
+  zkcoord server [--ensemble 3|5] [--port N] [--tls]
+                                            a local ZooKeeper for development, until Ctrl-C
 
   zkcoord ls [-R] <path>                    children, sorted (-R: the whole subtree)
   zkcoord tree <path>                       the subtree, drawn
@@ -28,8 +33,12 @@ Usage:
   zkcoord acl set [--version N] <path> <scheme:id:perms...>
   zkcoord whoami
   zkcoord sync [path]
-    These take --connect host:port,...[/chroot] (or $ZKCOORD_CONNECT), --session-timeout <dur>,
-    --json (commands that print), --debug and --help; see zkcoord <command> --help.
+    These and locks take --connect host:port,...[/chroot] (or $ZKCOORD_CONNECT),
+    --session-timeout <dur>, --auth <scheme:auth>, --sasl-user <user> --sasl-password-file <f>,
+    --tls, --tls-ca/--tls-cert/--tls-key <file>, --json (commands that print), --debug and
+    --help; see zkcoord <command> --help.
+
+  zkcoord completion bash|zsh               a shell completion script (see completion --help)
 
   zkcoord --version
   zkcoord --help
@@ -67,6 +76,10 @@ async function main(argv: readonly string[]): Promise<number> {
       // The status is final once the lock is released and the client closed; a connect left
       // running by an interrupt must not hold the process open until it times out.
       return process.exit(await runLock(rest));
+    case 'server':
+      return runServer(rest);
+    case 'completion':
+      return runCompletion(rest);
     case 'demo-worker':
       // Internal: one contender process of `zkcoord demo`.
       return runDemoWorker(rest);

@@ -1,5 +1,5 @@
 import { NoNodeError } from '../../client/index.js';
-import type { ZooKeeper } from '../../client/index.js';
+import type { Stat, ZooKeeper } from '../../client/index.js';
 import type { LockDriver } from './lock-queue.js';
 import { queueOrder } from './node-names.js';
 
@@ -12,6 +12,8 @@ export interface QueueEntry {
   readonly holds: boolean;
   /** The node's data: by default JSON naming the holder's host and pid. */
   readonly data: Buffer;
+  /** The node's Stat: `ephemeralOwner` is the contender's session, `ctime` when it queued. */
+  readonly stat: Stat;
 }
 
 /** The queue of a lock, in order, each entry with its data; nodes that vanish meanwhile are left out. */
@@ -31,13 +33,14 @@ export async function describeQueue(
   const reads = queue.map(async ({ name, sequence }, index): Promise<QueueEntry | undefined> => {
     const nodePath = `${path}/${name}`;
     try {
-      const { data } = await zk.getData(nodePath);
+      const { data, stat } = await zk.getData(nodePath);
       return {
         name,
         path: nodePath,
         sequence,
         holds: driver.blocker(queue, index) === undefined,
         data,
+        stat,
       };
     } catch (error) {
       if (error instanceof NoNodeError) return undefined;
