@@ -168,7 +168,8 @@ export function defineCommand<Plan>(spec: CommandSpec<Plan>): Command {
   };
 }
 
-function connectString(flags: ReadonlyMap<string, string>, env: NodeJS.ProcessEnv): string {
+/** `--connect`, or $ZKCOORD_CONNECT, checked: a usage error when missing or malformed. */
+export function connectString(flags: ReadonlyMap<string, string>, env: NodeJS.ProcessEnv): string {
   const connect = flags.get('connect') ?? env.ZKCOORD_CONNECT;
   if (connect === undefined || connect === '') {
     throw new UsageError('missing --connect host:port,... (or ZKCOORD_CONNECT)');
@@ -246,7 +247,7 @@ export function describeFailure(
   return { status: Exit.software, message };
 }
 
-function messageOf(error: unknown): string {
+export function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 

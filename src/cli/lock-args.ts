@@ -1,5 +1,6 @@
-import { parseConnectString, validatePath } from '../index.js';
+import { validatePath } from '../index.js';
 import { parseArgs, UsageError } from './args.js';
+import { connectString } from './command.js';
 import { parseDuration } from './durations.js';
 import {
   SECURITY_BOOLEAN,
@@ -94,15 +95,7 @@ export function parseLockArgs(
     throw new UsageError('missing the command to run (after --)');
   }
   const lock = lockKind(flags);
-  const connect = flags.get('connect') ?? env.ZKCOORD_CONNECT;
-  if (connect === undefined || connect === '') {
-    throw new UsageError('missing --connect host:port,... (or ZKCOORD_CONNECT)');
-  }
-  try {
-    parseConnectString(connect);
-  } catch (error) {
-    throw new UsageError(`--connect: ${error instanceof Error ? error.message : 'invalid'}`);
-  }
+  const connect = connectString(flags, env);
   const timeout = flags.get('timeout');
   if (timeout !== undefined && flags.has('no-wait')) {
     throw new UsageError('--timeout and --no-wait exclude each other');

@@ -1,16 +1,8 @@
-import {
-  AuthFailedError,
-  ConnectionLossError,
-  InvalidArgumentError,
-  NoAuthError,
-  NoNodeError,
-  RequestTimeoutError,
-  SessionExpiredError,
-  ZooKeeper,
-} from '../index.js';
+import { ZooKeeper } from '../index.js';
 import { LeaseLostError, LockTimeoutError } from '../recipes/index.js';
 import type { LockLease } from '../recipes/index.js';
 import { UsageError } from './args.js';
+import { describeFailure as describeCommandFailure, messageOf } from './command.js';
 import { Exit } from './exit-codes.js';
 import { signalChild, startChild } from './child.js';
 import { lockUsage, parseLockArgs } from './lock-args.js';
@@ -183,29 +175,15 @@ function spawnProblem(error: NodeJS.ErrnoException): string {
   return error.message;
 }
 
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
-/** One line and an exit status for what stopped us before the command could run. */
+/**
+ * One line and an exit status for what stopped us before the command could run: as for the data
+ * commands, except that the lock's documented statuses have no "no node" or "refused" code.
+ */
 function describeFailure(
   error: unknown,
   command: LockCommand,
 ): { status: number; message: string } {
-  const message = messageOf(error).split('\n')[0] ?? '';
-  if (
-    error instanceof ConnectionLossError ||
-    error instanceof RequestTimeoutError ||
-    error instanceof SessionExpiredError
-  ) {
-    return { status: Exit.unavailable, message: `ZooKeeper unavailable: ${message}` };
-  }
-  if (error instanceof AuthFailedError || error instanceof NoAuthError) {
-    return { status: Exit.noPermission, message: `not allowed: ${message}` };
-  }
-  if (error instanceof InvalidArgumentError) return { status: Exit.usage, message };
-  if (error instanceof NoNodeError && command.connect.includes('/')) {
-    return { status: Exit.software, message: `${message} (does the chroot exist?)` };
-  }
-  return { status: Exit.software, message };
+  const failure = describeCommandFailure(error, command.connect);
+  const own = failure.status === Exit.noNode || failure.status === Exit.dataError;
+  return own ? { ...failure, status: Exit.software } : failure;
 }
