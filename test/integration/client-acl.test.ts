@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import {
   BadVersionError,
   CREATOR_ALL_ACL,
@@ -12,28 +12,18 @@ import {
   ZooKeeper,
 } from '../../src/index.js';
 import type { ACL } from '../../src/index.js';
-import { connectString, rejectionOf, uniqueRoot } from './helpers.js';
+import { clientsClosedAfterEach, rejectionOf, uniqueRoot } from './helpers.js';
 
 // ACLs on a real server: getACL/setACL round trips with aversion checks, InvalidACL refused by the
 // client (empty list) or by the server (bad ids), and NoAuth from the server's permission checks.
 
-const clients: ZooKeeper[] = [];
+const open = clientsClosedAfterEach();
 let zk: ZooKeeper;
-
-async function open(chroot = ''): Promise<ZooKeeper> {
-  const client = await ZooKeeper.connect(`${connectString()}${chroot}`);
-  clients.push(client);
-  return client;
-}
 
 beforeEach(async () => {
   const root = uniqueRoot('acl');
   await (await open()).create(root);
   zk = await open(root);
-});
-
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((client) => client.close()));
 });
 
 const world = (perms: number): ACL => ({ perms, id: { scheme: 'world', id: 'anyone' } });

@@ -1,35 +1,25 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import {
   ClientClosedError,
   InvalidArgumentError,
   NoNodeError,
   ZooKeeper,
 } from '../../src/index.js';
-import { connectString, rejectionOf, uniqueRoot } from './helpers.js';
+import { clientsClosedAfterEach, rejectionOf, uniqueRoot } from './helpers.js';
 
 // multiRead, getEphemerals, getAllChildrenNumber and whoAmI on the real server, under a chroot
 // where paths are involved: the chroot is applied to what is sent and stripped from what returns.
 
-const clients: ZooKeeper[] = [];
+const open = clientsClosedAfterEach();
 let admin: ZooKeeper;
 let zk: ZooKeeper;
 let root: string;
-
-async function open(chroot = ''): Promise<ZooKeeper> {
-  const client = await ZooKeeper.connect(`${connectString()}${chroot}`);
-  clients.push(client);
-  return client;
-}
 
 beforeEach(async () => {
   root = uniqueRoot('admin');
   admin = await open();
   await admin.create(root);
   zk = await open(root);
-});
-
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((client) => client.close()));
 });
 
 describe('multiRead', () => {

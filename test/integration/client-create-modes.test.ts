@@ -1,31 +1,21 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { CreateMode, InvalidArgumentError, ZooKeeper } from '../../src/index.js';
 import type { CreateOptions } from '../../src/index.js';
-import { connectString, rejectionOf, uniqueRoot } from './helpers.js';
+import { clientsClosedAfterEach, rejectionOf, uniqueRoot } from './helpers.js';
 
 // The seven create modes on a real server that runs with extendedTypesEnabled=true and
 // znode.container.checkIntervalMs=200, so containers and TTL nodes are reaped within about a second.
 
 const MAX_TTL = 2 ** 40 - 1;
 
-const clients: ZooKeeper[] = [];
+const open = clientsClosedAfterEach();
 let zk: ZooKeeper;
 let root: string;
-
-async function open(chroot = ''): Promise<ZooKeeper> {
-  const client = await ZooKeeper.connect(`${connectString()}${chroot}`);
-  clients.push(client);
-  return client;
-}
 
 beforeEach(async () => {
   root = uniqueRoot('modes');
   await (await open()).create(root);
   zk = await open(root);
-});
-
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((client) => client.close()));
 });
 
 /** Polls until `path` is gone; fails after a bound that is generous next to the 200 ms reaper. */

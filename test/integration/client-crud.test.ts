@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import {
   BadArgumentsError,
   BadVersionError,
@@ -11,31 +11,21 @@ import {
   ZooKeeper,
 } from '../../src/index.js';
 import type { ZooKeeperError } from '../../src/index.js';
-import { connectString, rejectionOf, uniqueRoot } from './helpers.js';
+import { clientsClosedAfterEach, rejectionOf, uniqueRoot } from './helpers.js';
 
 // Every operation's success path and its server error paths, on a real server, each test under a
 // chroot of its own.
 
-const clients: ZooKeeper[] = [];
+const open = clientsClosedAfterEach();
 let admin: ZooKeeper;
 let zk: ZooKeeper;
 let root: string;
-
-async function open(chroot = ''): Promise<ZooKeeper> {
-  const client = await ZooKeeper.connect(`${connectString()}${chroot}`);
-  clients.push(client);
-  return client;
-}
 
 beforeEach(async () => {
   root = uniqueRoot('crud');
   admin = await open();
   await admin.create(root);
   zk = await open(root);
-});
-
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((client) => client.close()));
 });
 
 type ErrorClass = abstract new (...args: never[]) => ZooKeeperError;

@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { ConnectionLossError, InvalidArgumentError, ZooKeeper } from '../../src/index.js';
-import type { ZooKeeperOptions } from '../../src/index.js';
-import { connectString, rejectionOf, uniqueRoot } from './helpers.js';
+import { clientsClosedAfterEach, rejectionOf, uniqueRoot } from './helpers.js';
 
 // Request size limits against the server's jute.maxbuffer (1,048,575 bytes per frame, excluding
 // the 4-byte length prefix). A request the server would refuse (it would drop the connection) is
@@ -14,24 +13,14 @@ const HEADER = 8;
 /** OPEN_ACL_UNSAFE as a vector: count, perms, "world", "anyone". */
 const OPEN_ACL_BYTES = 4 + 4 + (4 + 5) + (4 + 6);
 
-const clients: ZooKeeper[] = [];
+const open = clientsClosedAfterEach();
 let zk: ZooKeeper;
 let root: string;
-
-async function open(chroot = '', options: ZooKeeperOptions = {}): Promise<ZooKeeper> {
-  const client = await ZooKeeper.connect(`${connectString()}${chroot}`, options);
-  clients.push(client);
-  return client;
-}
 
 beforeEach(async () => {
   root = uniqueRoot('limits');
   await (await open()).create(root);
   zk = await open(root);
-});
-
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((client) => client.close()));
 });
 
 /** Bytes of a path as sent: the server path, chroot included, UTF-8. */

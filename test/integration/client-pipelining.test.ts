@@ -1,27 +1,17 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { NodeExistsError, NoNodeError, ZooKeeper } from '../../src/index.js';
-import { connectString, uniqueRoot } from './helpers.js';
+import { clientsClosedAfterEach, uniqueRoot } from './helpers.js';
 
 // Many requests in flight at once on one connection: replies are matched in order, each promise
 // settles in issue order with its own result, and requests issued in one tick share socket writes.
 
-const clients: ZooKeeper[] = [];
+const open = clientsClosedAfterEach();
 let zk: ZooKeeper;
-
-async function open(chroot = ''): Promise<ZooKeeper> {
-  const client = await ZooKeeper.connect(`${connectString()}${chroot}`);
-  clients.push(client);
-  return client;
-}
 
 beforeEach(async () => {
   const root = uniqueRoot('pipe');
   await (await open()).create(root);
   zk = await open(root);
-});
-
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((client) => client.close()));
 });
 
 const name = (i: number): string => `n${String(i).padStart(5, '0')}`;

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import {
   BadVersionError,
   ClientClosedError,
@@ -11,31 +11,21 @@ import {
 } from '../../src/index.js';
 import type { TransactionFailure } from '../../src/index.js';
 import { serverVersion, versionAtLeast } from '../../src/testing/server-version.js';
-import { connectString, rejectionOf, uniqueRoot } from './helpers.js';
+import { clientsClosedAfterEach, connectString, rejectionOf, uniqueRoot } from './helpers.js';
 
 // Transactions (multi) on the shared real server (Debian's 3.8.0 unless ZOOKEEPER_VERSION says
 // otherwise), under a chroot.
 
-const clients: ZooKeeper[] = [];
+const open = clientsClosedAfterEach();
 let zk: ZooKeeper;
 let admin: ZooKeeper;
 let root: string;
-
-async function open(chroot = ''): Promise<ZooKeeper> {
-  const client = await ZooKeeper.connect(`${connectString()}${chroot}`);
-  clients.push(client);
-  return client;
-}
 
 beforeEach(async () => {
   root = uniqueRoot('txn');
   admin = await open();
   await admin.create(root);
   zk = await open(root);
-});
-
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((client) => client.close()));
 });
 
 function failureOf(error: unknown): TransactionFailure {

@@ -1,7 +1,7 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { ZooKeeper } from '../../src/index.js';
 import type { WatchEvent } from '../../src/index.js';
-import { connectString, uniqueRoot } from './helpers.js';
+import { clientsClosedAfterEach, uniqueRoot } from './helpers.js';
 
 // One-shot watches on a real server, under a chroot (so every event path is checked stripped).
 //
@@ -10,24 +10,14 @@ import { connectString, uniqueRoot } from './helpers.js';
 // `stats.framesReceived` counts every frame, notifications included, which lets a test see that no
 // further notification came (no pings happen within these short tests: the session is 30 s).
 
-const clients: ZooKeeper[] = [];
+const open = clientsClosedAfterEach();
 let zk: ZooKeeper;
 let root: string;
-
-async function open(chroot = ''): Promise<ZooKeeper> {
-  const client = await ZooKeeper.connect(`${connectString()}${chroot}`);
-  clients.push(client);
-  return client;
-}
 
 beforeEach(async () => {
   root = uniqueRoot('watch');
   await (await open()).create(root);
   zk = await open(root);
-});
-
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((client) => client.close()));
 });
 
 /** Records every settlement of a watch promise (there must be exactly one) as it happens. */

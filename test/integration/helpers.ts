@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { inject } from 'vitest';
+import { afterEach, inject } from 'vitest';
+import { ZooKeeper } from '../../src/index.js';
+import type { ZooKeeperOptions } from '../../src/index.js';
 
 /** Connect string of the shared server started by global-setup.ts. */
 export function connectString(): string {
@@ -26,4 +28,23 @@ export async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
     return error;
   }
   throw new Error('expected the promise to reject, but it resolved');
+}
+
+/**
+ * Registers an afterEach that closes every client the returned `open` made in the test, and
+ * returns `open`: a client of the shared server, under `chroot` when given.
+ */
+export function clientsClosedAfterEach(): (
+  chroot?: string,
+  options?: ZooKeeperOptions,
+) => Promise<ZooKeeper> {
+  const clients: ZooKeeper[] = [];
+  afterEach(async () => {
+    await Promise.all(clients.splice(0).map((client) => client.close()));
+  });
+  return async (chroot = '', options = {}) => {
+    const client = await ZooKeeper.connect(`${connectString()}${chroot}`, options);
+    clients.push(client);
+    return client;
+  };
 }

@@ -1,27 +1,17 @@
-import { afterEach, beforeEach, expect, it } from 'vitest';
-import { AuthFailedError, ZooKeeper } from '../../src/index.js';
+import { beforeEach, expect, it } from 'vitest';
+import { AuthFailedError } from '../../src/index.js';
 import { LeaseLostError, Mutex } from '../../src/recipes/index.js';
-import { connectString, rejectionOf, uniqueRoot } from './helpers.js';
+import { clientsClosedAfterEach, rejectionOf, uniqueRoot } from './helpers.js';
 
 // A client whose credentials the server refuses stops for good (`authFailed`): its lock holds
 // must be reported lost and its waits must end, not hang on watches that can never fire.
 
-const clients: ZooKeeper[] = [];
+const open = clientsClosedAfterEach();
 let root: string;
-
-async function open(chroot = ''): Promise<ZooKeeper> {
-  const client = await ZooKeeper.connect(`${connectString()}${chroot}`);
-  clients.push(client);
-  return client;
-}
 
 beforeEach(async () => {
   root = uniqueRoot('authfail');
   await (await open()).create(root);
-});
-
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((client) => client.close()));
 });
 
 it('authFailed ends a held lease (lost) and a waiting acquire (AuthFailedError)', async () => {
