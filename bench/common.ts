@@ -245,6 +245,7 @@ export class L2Acc {
     r.handoff_mean_us = s.reduce((a, b) => a + b, 0) / s.length / 1000;
     r.drain_ms = pctUs(sortNum(this.drains), 50)! / 1000;
     if (this.serverRequests !== null) {
+      r.server_received_delta = this.serverRequests;
       r.server_req_per_handoff = this.serverRequests / this.handoffs.length;
     }
     r.violations = this.violations;

@@ -15,6 +15,8 @@ export interface BenchContext {
   readonly connect: string;
   /** The run's base node, made by the harness's own session (which stays open, as the peers'). */
   readonly base: string;
+  /** The harness's own session: W1–W4 run on it, as the peers' run on their one client. */
+  readonly zk: ZooKeeper;
 }
 
 function describe(error: unknown): string {
@@ -67,9 +69,13 @@ export async function l1(ctx: BenchContext, r: Result): Promise<void> {
       process.stderr.write(`contender ${who}: ${describe(error)}\n`);
     }
   };
+  const req0 = await zkPacketsReceived(ctx.connect);
   const t = new Timer();
   await Promise.all(clients.map((zk, who) => contender(zk, who)));
   t.stop();
+  const req1 = await zkPacketsReceived(ctx.connect);
+  // Over the whole phase, as the CPU: every acquisition and release is a request of its own.
+  if (req0 !== null && req1 !== null) r.server_received_delta = req1 - req0 - SRVR_PROBE_COST;
   await Promise.all(clients.map((zk) => zk.close()));
   putL1(r, log, warm, n, k);
   // CPU over the whole phase (warm-up included), as every peer reports it.

@@ -12,12 +12,10 @@ import { basePath, emit, result } from './common.js';
 import type { Result } from './common.js';
 import { l1, l2 } from './locks.js';
 import type { BenchContext } from './locks.js';
+import { readsOrWrites, w1, w4 } from './ops.js';
 import { connect, deleteTree, packageVersion } from './zk-helpers.js';
 
-/**
- * The workloads by name. A pattern's groups are handed to `run`, so parameterised names
- * (`l2-N`) and the client operation workloads still to come (w1–w4) are one entry each.
- */
+/** The workloads by name. A pattern's groups are handed to `run`, so `l2-N` is one entry. */
 interface Workload {
   /** How usage names it. */
   readonly name: string;
@@ -26,6 +24,10 @@ interface Workload {
 }
 
 const WORKLOADS: readonly Workload[] = [
+  { name: 'w1', pattern: /^w1$/, run: (ctx, r) => w1(ctx, r) },
+  { name: 'w2', pattern: /^w2$/, run: (ctx, r) => readsOrWrites(ctx, true, r) },
+  { name: 'w3', pattern: /^w3$/, run: (ctx, r) => readsOrWrites(ctx, false, r) },
+  { name: 'w4', pattern: /^w4$/, run: (ctx, r) => w4(ctx, r) },
   { name: 'l1', pattern: /^l1$/, run: (ctx, r) => l1(ctx, r) },
   {
     name: 'l2-N',
@@ -42,6 +44,20 @@ function findWorkload(name: string): { workload: Workload; groups: string[] } | 
   return undefined;
 }
 
+/**
+ * Every operation, acquisition and hand-over needs at least one request: a server that received
+ * fewer than that means answers came from somewhere else, and the row must not be trusted.
+ */
+function warnIfFewerRequestsThanOps(r: Result): void {
+  const ops = r.ops ?? r.acquisitions ?? r.handoffs;
+  const received = r.server_received_delta;
+  if (typeof ops !== 'number' || typeof received !== 'number' || received < ops) {
+    process.stderr.write(
+      `honesty: server_received_delta ${String(received)} < operations ${String(ops)}\n`,
+    );
+  }
+}
+
 async function main(): Promise<number> {
   const args = process.argv.slice(2);
   const found = args.length >= 2 ? findWorkload(args[args.length - 1]!) : undefined;
@@ -56,7 +72,7 @@ async function main(): Promise<number> {
   // The harness's own session makes and removes the base node and stays open meanwhile, like
   // Curator's and kazoo's main client (its pings are part of what the server counts, as theirs).
   const admin: ZooKeeper = await connect(connectString);
-  const ctx: BenchContext = { connect: connectString, base: basePath('zkcoord') };
+  const ctx: BenchContext = { connect: connectString, base: basePath('zkcoord'), zk: admin };
   await admin.create(ctx.base);
   try {
     await found.workload.run(ctx, r, found.groups);
@@ -68,6 +84,7 @@ async function main(): Promise<number> {
     }
     await admin.close();
   }
+  warnIfFewerRequestsThanOps(r);
   emit(r);
   return 0;
 }
