@@ -22,13 +22,17 @@ export function stateStream(
   signal?: AbortSignal,
 ): AsyncIterableIterator<StateChange> {
   const buffered: StateChange[] = [];
-  let wake: (() => void) | undefined;
+  // Every pending next(): the iterator protocol allows several at once.
+  const waiters: (() => void)[] = [];
+  const wake = (): void => {
+    for (const waiter of waiters.splice(0)) waiter();
+  };
   let ended = false;
   const end = (): void => {
     ended = true;
     unsubscribe();
     signal?.removeEventListener('abort', end);
-    wake?.();
+    wake();
   };
   const unsubscribe = subscribe((change) => {
     buffered.push(change);
@@ -36,7 +40,7 @@ export function stateStream(
       ended = true;
       unsubscribe();
     }
-    wake?.();
+    wake();
   });
   if (signal?.aborted === true) end();
   else signal?.addEventListener('abort', end);
@@ -48,9 +52,8 @@ export function stateStream(
         if (change !== undefined) return { value: change, done: false };
         if (ended) return { value: undefined, done: true };
         await new Promise<void>((resolve) => {
-          wake = resolve;
+          waiters.push(resolve);
         });
-        wake = undefined;
       }
     },
     return(): Promise<IteratorResult<StateChange>> {

@@ -63,6 +63,9 @@ export class ZooKeeper extends EventEmitter<ZooKeeperEvents> {
     persistentWatchRemoval: 'any' | 'exact',
   ) {
     super();
+    // Every held lease and waiting acquire listens to the state: a thousand of them on one
+    // session are normal use, not a listener leak.
+    this.setMaxListeners(0);
     this.ops = {
       session,
       chroot,

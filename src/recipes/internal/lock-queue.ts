@@ -78,6 +78,9 @@ export async function acquireNode(
         await deleteUntilGone(zk, node.path);
         return undefined;
       }
+      // Only a blocker at the head of this listing lets us skip the next one, and then only the
+      // nodes up to ours matter: drop the rest, so that many waiters do not each keep them all.
+      queue = queue[0]?.name === blocker ? queue.slice(0, ourIndex + 1) : [];
       const { stat, watch } = await readThrough(give, () =>
         zk.exists(`${path}/${blocker}`, { watch: true }),
       );

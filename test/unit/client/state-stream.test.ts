@@ -63,4 +63,15 @@ describe('stateStream', () => {
     await second.return?.();
     expect(events.listeners()).toBe(0);
   });
+
+  it('settles every pending next(), not only the last one', async () => {
+    const events = source();
+    const stream = stateStream(events.subscribe);
+    const first = stream.next();
+    const second = stream.next();
+    events.emit(change('suspended', 'connected'));
+    events.emit(change('closed', 'suspended'));
+    const results = await Promise.all([first, second]);
+    expect(results.map((result) => result.value?.state)).toEqual(['suspended', 'closed']);
+  });
 });
