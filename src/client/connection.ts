@@ -240,12 +240,16 @@ export class Connection {
   private scheduleFlush(): void {
     if (this.flushScheduled) return;
     this.flushScheduled = true;
-    // nextTick runs after the current microtask cascade has drained, so requests issued from a
-    // chain of promise continuations still share one write.
-    process.nextTick(() => {
+    const flush = (): void => {
       this.flushScheduled = false;
       this.writeOut();
-    });
+    };
+    // nextTick runs after the current microtask cascade has drained, so requests issued from a
+    // chain of promise continuations still share one write. With replies still on their way,
+    // requests issued from them are gathered over the whole I/O pass instead: one write after
+    // it (setImmediate) rather than one per chunk read, which spares the server wake-ups.
+    if (this.outstanding.size > 0) setImmediate(flush);
+    else process.nextTick(flush);
   }
 
   private writeOut(): void {
