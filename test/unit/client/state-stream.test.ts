@@ -72,6 +72,9 @@ describe('stateStream', () => {
     events.emit(change('suspended', 'connected'));
     events.emit(change('closed', 'suspended'));
     const results = await Promise.all([first, second]);
-    expect(results.map((result) => result.value?.state)).toEqual(['suspended', 'closed']);
+    expect(results.map((result) => (result.done === true ? 'done' : result.value.state))).toEqual([
+      'suspended',
+      'closed',
+    ]);
   });
 });
