@@ -13,7 +13,7 @@ import {
 } from '../../src/index.js';
 import type { ACL, SaslOptions, ZooKeeperOptions, ZooKeeperState } from '../../src/index.js';
 import { ZooKeeperServer } from '../../src/testing/index.js';
-import { connectString, rejectionOf, uniqueRoot } from './helpers.js';
+import { connectString, overflow, OVERFLOW_OPTIONS, rejectionOf, uniqueRoot } from './helpers.js';
 
 // Authentication on real servers: digest credentials through addAuth and the `auth` option (sent
 // again on every connection), a refused scheme failing the client for good, and SASL DIGEST-MD5
@@ -21,8 +21,6 @@ import { connectString, rejectionOf, uniqueRoot } from './helpers.js';
 
 /** Longer than the reconnect pause (0–1 s jitter), so a client that did reconnect would show it. */
 const OBSERVATION_MS = 1500;
-const MAX_FRAME = 1_048_575;
-const OPEN_ACL_BYTES = 4 + 4 + (4 + 5) + (4 + 6);
 
 const clients: ZooKeeper[] = [];
 
@@ -96,17 +94,13 @@ describe('digest', () => {
 
     beforeEach(async () => {
       zk = await open(`${connectString()}${root}`, {
-        maxRequestSize: MAX_FRAME + 1,
+        ...OVERFLOW_OPTIONS,
         auth: [{ scheme: 'digest', auth: 'carol:pw' }],
       });
     });
 
     async function dropConnection(): Promise<void> {
-      const pathBytes = Buffer.byteLength(`${root}/overflow`);
-      const size = MAX_FRAME - 8 - (4 + pathBytes) - 4 - OPEN_ACL_BYTES - 4 + 1;
-      expect(await rejectionOf(zk.create('/overflow', Buffer.alloc(size)))).toBeInstanceOf(
-        ConnectionLossError,
-      );
+      expect(await overflow(zk, root)).toBeInstanceOf(ConnectionLossError);
       expect(zk.state).toBe('suspended');
     }
 

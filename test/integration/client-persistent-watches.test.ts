@@ -7,16 +7,13 @@ import {
 } from '../../src/index.js';
 import type { PersistentWatchEvent, PersistentWatcher, ZooKeeperOptions } from '../../src/index.js';
 import { serverVersion, versionAtLeast } from '../../src/testing/server-version.js';
-import { connectString, rejectionOf, uniqueRoot } from './helpers.js';
+import { connectString, overflow, OVERFLOW_OPTIONS, rejectionOf, uniqueRoot } from './helpers.js';
 
 // Persistent and persistent-recursive watches (addWatch), their removal and re-registration, on a
 // real server under a chroot, so every event path is checked stripped.
 //
 // The changes are made by the watching client itself: the server sends the notification before
 // the reply to the change, so once the change resolved the event has been delivered.
-
-const MAX_FRAME = 1_048_575;
-const OPEN_ACL_BYTES = 4 + 4 + (4 + 5) + (4 + 6);
 
 const clients: ZooKeeper[] = [];
 let admin: ZooKeeper;
@@ -34,7 +31,7 @@ beforeEach(async () => {
   root = uniqueRoot('pwatch');
   admin = await open('');
   await admin.create(root);
-  zk = await open(root, { maxRequestSize: MAX_FRAME + 1 });
+  zk = await open(root, OVERFLOW_OPTIONS);
   is39 = versionAtLeast(await serverVersion(connectString()), [3, 9, 0]);
 });
 
@@ -61,13 +58,6 @@ function shape(events: readonly PersistentWatchEvent[]): string[] {
 
 function settle(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
-}
-
-/** Sends a frame one byte over jute.maxbuffer: the server drops exactly this connection. */
-function overflow(client: ZooKeeper): Promise<unknown> {
-  const pathBytes = Buffer.byteLength(`${root}/overflow`);
-  const size = MAX_FRAME - 8 - (4 + pathBytes) - 4 - OPEN_ACL_BYTES - 4 + 1;
-  return rejectionOf(client.create('/overflow', Buffer.alloc(size)));
 }
 
 describe('persistent watches', () => {
@@ -206,7 +196,7 @@ describe('persistent watches', () => {
     const n = collect(node);
     const t = collect(tree);
     await zk.create('/t');
-    expect(await overflow(zk)).toBeInstanceOf(ConnectionLossError);
+    expect(await overflow(zk, root)).toBeInstanceOf(ConnectionLossError);
     // Made while we are away: not replayed, hence the resumed event telling us to re-read.
     await admin.create(`${root}/n`);
     await zk.create('/t/child'); // queued until the reconnect, sent after the re-registration

@@ -1,14 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConnectionLossError, ZooKeeper } from '../../src/index.js';
 import type { WatchEvent, ZooKeeperState } from '../../src/index.js';
-import { connectString, rejectionOf, uniqueRoot } from './helpers.js';
+import { connectString, overflow, OVERFLOW_OPTIONS, rejectionOf, uniqueRoot } from './helpers.js';
 
 // The session across a connection the server drops. To make the shared server drop exactly one
 // connection, the client's request limit is lifted by one byte and a frame one byte over
 // jute.maxbuffer is sent: the server closes that connection ("Len error"), nothing else.
-
-const MAX_FRAME = 1_048_575;
-const OPEN_ACL_BYTES = 4 + 4 + (4 + 5) + (4 + 6);
 
 const clients: ZooKeeper[] = [];
 let admin: ZooKeeper;
@@ -21,7 +18,7 @@ beforeEach(async () => {
   admin = await ZooKeeper.connect(connectString());
   clients.push(admin);
   await admin.create(root);
-  zk = await ZooKeeper.connect(`${connectString()}${root}`, { maxRequestSize: MAX_FRAME + 1 });
+  zk = await ZooKeeper.connect(`${connectString()}${root}`, OVERFLOW_OPTIONS);
   clients.push(zk);
   states = [];
   zk.on('state', (state) => states.push(state));
@@ -30,14 +27,6 @@ beforeEach(async () => {
 afterEach(async () => {
   await Promise.all(clients.splice(0).map((client) => client.close()));
 });
-
-/** Sends a create frame of MAX_FRAME + 1 bytes: the server drops the connection. */
-function overflow(): Promise<unknown> {
-  const path = '/overflow';
-  const pathBytes = Buffer.byteLength(`${root}${path}`);
-  const size = MAX_FRAME - 8 - (4 + pathBytes) - 4 - OPEN_ACL_BYTES - 4 + 1;
-  return rejectionOf(zk.create(path, Buffer.alloc(size)));
-}
 
 function track(watch: Promise<WatchEvent>): WatchEvent[] {
   const seen: WatchEvent[] = [];
@@ -50,7 +39,7 @@ function track(watch: Promise<WatchEvent>): WatchEvent[] {
 describe('a dropped connection', () => {
   it('close() while the client is reconnecting still ends the session at once', async () => {
     await zk.create('/lock', '', { mode: 'ephemeral' });
-    expect(await overflow()).toBeInstanceOf(ConnectionLossError);
+    expect(await overflow(zk, root)).toBeInstanceOf(ConnectionLossError);
     expect(zk.state).toBe('suspended');
     await zk.close();
     expect(zk.state).toBe('closed');
@@ -62,7 +51,7 @@ describe('a dropped connection', () => {
     await zk.create('/eph', 'mine', { mode: 'ephemeral' });
     const sessionId = zk.sessionId;
 
-    const dropped = overflow();
+    const dropped = overflow(zk, root);
     // Sent in the same write, behind the oversized frame: the server never reads it.
     const after = rejectionOf(zk.getData('/eph'));
     expect(await dropped).toBeInstanceOf(ConnectionLossError);
@@ -87,7 +76,7 @@ describe('a dropped connection', () => {
     const missing = await zk.exists('/later', { watch: true });
     const seen = [track(data.watch), track(children.watch), track(missing.watch)];
 
-    expect(await overflow()).toBeInstanceOf(ConnectionLossError);
+    expect(await overflow(zk, root)).toBeInstanceOf(ConnectionLossError);
     await zk.sync('/');
     expect(states).toEqual(['suspended', 'reconnected']);
     // Nothing changed while disconnected: re-registering must not fire anything.
@@ -107,7 +96,7 @@ describe('a dropped connection', () => {
   it('reports a change made around the drop, whichever side of it the change landed', async () => {
     await zk.create('/w', 'v0');
     const { watch } = await zk.getData('/w', { watch: true });
-    const dropped = overflow();
+    const dropped = overflow(zk, root);
     const changed = admin.setData(`${root}/w`, 'v1');
     expect(await dropped).toBeInstanceOf(ConnectionLossError);
     await changed;
@@ -116,7 +105,7 @@ describe('a dropped connection', () => {
 
   it('close() after a reconnect ends the session and its ephemerals', async () => {
     await zk.create('/eph', '', { mode: 'ephemeral' });
-    expect(await overflow()).toBeInstanceOf(ConnectionLossError);
+    expect(await overflow(zk, root)).toBeInstanceOf(ConnectionLossError);
     await zk.sync('/');
     await zk.close();
     expect(states).toEqual(['suspended', 'reconnected', 'closed']);

@@ -1,6 +1,5 @@
 import diagnosticsChannel from 'node:diagnostics_channel';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ZooKeeper } from '../../src/index.js';
 import type {
   RequestEndMessage,
   RequestStartMessage,
@@ -9,16 +8,15 @@ import type {
 } from '../../src/index.js';
 import { LockTimeoutError, Mutex } from '../../src/recipes/index.js';
 import type { LockMessage } from '../../src/recipes/index.js';
-import { connectString, rejectionOf, uniqueRoot } from './helpers.js';
+import { clientsClosedAfterEach, rejectionOf, uniqueRoot } from './helpers.js';
 
 // The diagnostics_channel messages, as a subscriber sees them, for a real client on a real server.
 // Other test files run in other workers, so everything published here is this file's.
 
 type Message = RequestStartMessage | RequestEndMessage | StateMessage | WatchMessage | LockMessage;
 
-const seen: Record<string, Message[]> = {};
 const subscriptions: [string, (message: unknown) => void][] = [];
-const clients: ZooKeeper[] = [];
+const open = clientsClosedAfterEach();
 let root: string;
 
 function subscribe(name: string): Message[] {
@@ -28,14 +26,7 @@ function subscribe(name: string): Message[] {
   };
   diagnosticsChannel.subscribe(name, listener);
   subscriptions.push([name, listener]);
-  seen[name] = messages;
   return messages;
-}
-
-async function open(chroot = ''): Promise<ZooKeeper> {
-  const client = await ZooKeeper.connect(`${connectString()}${chroot}`);
-  clients.push(client);
-  return client;
 }
 
 beforeEach(async () => {
@@ -43,11 +34,10 @@ beforeEach(async () => {
   await (await open()).create(root);
 });
 
-afterEach(async () => {
+afterEach(() => {
   for (const [name, listener] of subscriptions.splice(0)) {
     diagnosticsChannel.unsubscribe(name, listener);
   }
-  await Promise.all(clients.splice(0).map((client) => client.close()));
 });
 
 describe('zkcoord:request', () => {

@@ -48,3 +48,21 @@ export function clientsClosedAfterEach(): (
     return client;
   };
 }
+
+/** The server's `jute.maxbuffer`: the largest request frame it takes, excluding the length prefix. */
+const MAX_FRAME = 1_048_575;
+const OPEN_ACL_BYTES = 4 + 4 + (4 + 5) + (4 + 6);
+
+/** Lets a client send one frame over the server's limit: see {@link overflow}. */
+export const OVERFLOW_OPTIONS = { maxRequestSize: MAX_FRAME + 1 } as const;
+
+/**
+ * Makes the server drop exactly this client's connection ("Len error"), nothing else: a create of
+ * `/overflow` whose frame is one byte over jute.maxbuffer. The client must have been opened with
+ * OVERFLOW_OPTIONS, under `chroot`. Resolves with the create's rejection.
+ */
+export function overflow(client: ZooKeeper, chroot: string): Promise<unknown> {
+  const pathBytes = Buffer.byteLength(`${chroot}/overflow`);
+  const size = MAX_FRAME - 8 - (4 + pathBytes) - 4 - OPEN_ACL_BYTES - 4 + 1;
+  return rejectionOf(client.create('/overflow', Buffer.alloc(size)));
+}
