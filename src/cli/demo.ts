@@ -40,8 +40,6 @@ interface Worker {
 export async function runDemo(options: DemoOptions): Promise<number> {
   const display = new DemoDisplay();
   const interrupted = new AbortController();
-  // A function, not a property read: the flag flips in a signal handler, between awaits.
-  const wasInterrupted = (): boolean => interrupted.signal.aborted;
   const onSignal = (signal: NodeJS.Signals): void => {
     display.line(
       `${signal}: stopping the workers${options.connect === undefined ? ' and the server' : ''}`,
@@ -68,15 +66,15 @@ export async function runDemo(options: DemoOptions): Promise<number> {
       await zk.create(root);
       const initial: ResourceState = { count: 0, lastToken: '0' };
       await zk.create(demoPaths(root).resource, JSON.stringify(initial));
-      if (wasInterrupted()) return 130;
+      if (isAborted(interrupted.signal)) return 130;
       const run = new DemoRun(zk, connectString, root, options, display, workers);
       const ok = await run.play(interrupted.signal);
-      return wasInterrupted() ? 130 : ok ? 0 : 1;
+      return isAborted(interrupted.signal) ? 130 : ok ? 0 : 1;
     } finally {
       // Interrupted with a local server, the harness has already killed it: nothing can be
       // released any more, so the workers go at once and the data goes with the server.
       const local = server !== undefined;
-      await stopWorkers(workers, wasInterrupted() && local ? 'SIGKILL' : 'SIGTERM');
+      await stopWorkers(workers, isAborted(interrupted.signal) && local ? 'SIGKILL' : 'SIGTERM');
       if (!local) await removeTree(zk, root, {}, 'demo').catch(() => undefined);
       await zk.close();
     }
