@@ -10,6 +10,12 @@
 # original may be read-only), runs its run.sh with zkcoord as an extra case, then prints the
 # tables of aggregate.js and zkcoord's ratio to each peer (bench/compare.ts).
 #
+# Two reference cases run beside the clients, so that targets can be judged against what the
+# server allows in the same run:
+#   server-ceiling  W2 from several official Java clients at once (bench/java/ServerCeiling.java)
+#   wire-floor      W1 as hand-made frames on a bare socket, and w1-set, one committed write's
+#                   latency (bench/wire-floor.ts)
+#
 # Environment (all optional):
 #   PEERS_DIR      the peers' harness (default: ../shared/peers beside the repo, else /work/shared/peers)
 #   PEERS_WORK_DIR its writable copy (default: $XDG_CACHE_HOME/zkcoord/peers, ~/.cache if unset)
@@ -46,8 +52,8 @@ export REPS=${REPS:-3}
 export RESULTS_DIR=${RESULTS_DIR:-$CACHE/bench-results}
 WORK=${PEERS_WORK_DIR:-$CACHE/peers}
 [[ "$WORK" != *[[:space:]]* ]] || fail "PEERS_WORK_DIR has a space in it ($WORK)"
-if [[ -n "${ONLY:-}" && " $ONLY " != *" zkcoord "* ]]; then
-  export ONLY="$ONLY zkcoord"
+if [[ -n "${ONLY:-}" ]]; then
+  export ONLY="$ONLY zkcoord server-ceiling wire-floor"
 fi
 
 echo "bench:peers: building the harness" >&2
@@ -63,7 +69,10 @@ tar -C "$PEERS_SRC" --exclude=./node_modules --exclude=./java/classes --exclude=
 chmod -R u+w "$WORK"
 
 WORKLOADS=${ZKCOORD_WORKLOADS:-w1 w2 w3 w4 l1 l2-1 l2-10 l2-50}
-export EXTRA_CASES="zkcoord|ZK_PID|node $HARNESS|ZK|$WORKLOADS"
+export PEERS_WORK_DIR=$WORK
+export EXTRA_CASES="zkcoord|ZK_PID|node $HARNESS|ZK|$WORKLOADS
+server-ceiling|ZK_PID|bash $ROOT/bench/java/server-ceiling.sh|ZK|w2
+wire-floor|ZK_PID|node $ROOT/dist-bench/bench/wire-floor.js|ZK|w1 w1-set"
 
 echo "bench:peers: REPS=$REPS${QUICK:+ QUICK=$QUICK}${ONLY:+ ONLY='$ONLY'}, results in $RESULTS_DIR" >&2
 "$WORK/run.sh"
