@@ -41,10 +41,11 @@ async function watchersByPath(server: ZooKeeperServer): Promise<Map<string, Set<
 }
 
 /**
- * Until every node of the queue at `lockPath` (absolute) but the last is watched by a session
- * other than its owner: its successor, waiting for it. A waiter reports its place before it sets
- * that watch, so this, not onPosition, says the queue is settled. Expects `size` nodes, none
- * coming or going meanwhile.
+ * Until every node of the queue at `lockPath` (absolute) but the last is watched by the sessions
+ * waiting behind it: its successor, which waits for it, and the one after, which watches it to
+ * list again while the successor holds. A waiter reports its place before it sets those watches,
+ * so this, not onPosition, says the queue is settled. Expects `size` nodes, none coming or going
+ * meanwhile.
  */
 export async function everyoneWaits(
   server: ZooKeeperServer,
@@ -62,11 +63,12 @@ export async function everyoneWaits(
         return { path, owner: (await observer.exists(path))?.ephemeralOwner };
       }),
   );
-  await untilAsync('every waiter to watch the node ahead of it', async () => {
+  await untilAsync('every waiter to watch the nodes ahead of it', async () => {
     const watchers = await watchersByPath(server);
-    return nodes
-      .slice(0, -1)
-      .every(({ path, owner }) => [...(watchers.get(path) ?? [])].some((s) => s !== owner));
+    return nodes.slice(0, -1).every(({ path, owner }, index) => {
+      const others = [...(watchers.get(path) ?? [])].filter((s) => s !== owner);
+      return others.length >= Math.min(2, size - 1 - index);
+    });
   });
 }
 

@@ -16,7 +16,7 @@ import { rejectionOf, StateLog, until, untilAsync, within } from './session-help
 
 const CREATE2 = 15;
 const DELETE = 2;
-const EXISTS = 3;
+const GET_DATA = 4;
 const GET_CHILDREN2 = 12;
 const SESSION_TIMEOUT = 10_000;
 const PROTECTED_LOCK_NODE =
@@ -172,9 +172,9 @@ describe('a read of the queue whose reply is lost', () => {
     const { zk: holderZk } = await open('direct');
     const held = await new Mutex(holderZk, '/lock').acquire();
     const { zk, log } = await open('proxy');
-    // The first exists after the create (the watch on our node or on the one ahead): its loss
-    // closes the connection under the listing as well.
-    const dropped = proxy.dropReplyTo(EXISTS);
+    // The first watch set after the create (a getData on our node or on the one ahead): its
+    // loss closes the connection under the listing as well.
+    const dropped = proxy.dropReplyTo(GET_DATA);
     const positions: number[] = [];
     const waiting = new Mutex(zk, '/lock').acquire({ onPosition: (p) => positions.push(p) });
     await dropped;

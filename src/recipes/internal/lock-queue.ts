@@ -6,7 +6,8 @@ import type { AcquireOptions } from './give-up.js';
 import { deleteUntilGone } from './lease.js';
 import { queueOrder } from './node-names.js';
 import type { Participant } from './node-names.js';
-import { NodeWatch } from './node-watch.js';
+import { NodeWatch, watchIfPresent } from './node-watch.js';
+import type { NodeWatchSet } from './node-watch.js';
 import { protectedCreate } from './protected-create.js';
 import type { CreatedNode } from './protected-create.js';
 
@@ -35,15 +36,21 @@ export interface QueuedNode {
 }
 
 /**
- * Queues for a lock at `path` and waits, watching only the node we are blocked by (no herd),
- * until we hold it. With `wait: false`, leaves the queue at once when not first. A waiter that
+ * Queues for a lock at `path` and waits, watching the node we are blocked by (no herd), until
+ * we hold it. With `wait: false`, leaves the queue at once when not first. A waiter that
  * gives up (timeout, abort, session loss) deletes its node, so the queue moves on.
  *
  * Nodes created after ours get higher sequence numbers (the parent exists as long as our node
- * does), so the nodes ahead of us can only go away, never arrive. When the blocker that goes is
- * the first node of our last listing, nobody is left ahead who could block us and we hold the
- * lock without listing again; otherwise entries of the listing may be stale, and we list again.
- * A hand-over to a waiter thus costs the releaser's delete and at most one listing.
+ * does), so the nodes ahead of us can only go away, never arrive. When a node that goes is the
+ * first of our last listing, the rest of that listing is still true without it, and we go on
+ * from there (holding the lock when it was our blocker) without listing again; when another node
+ * goes, entries of the listing may be stale, and we list again.
+ *
+ * To keep that listing off the hand-over, we also watch the node just ahead of our blocker: when
+ * it goes, the blocker usually holds the lock, and we list while it does. The blocker then heads
+ * our listing, and its release hands the lock to us with no request of ours in between. Each
+ * deletion so wakes at most two waiters, and a hand-over costs the releaser's delete plus one
+ * listing made before it.
  */
 export async function acquireNode(
   zk: ZooKeeper,
@@ -61,9 +68,13 @@ export async function acquireNode(
     ownNode = new NodeWatch(zk, node.path);
     const list = async (): Promise<Participant[]> =>
       queueOrder((await readThrough(give, () => zk.getChildren(path))).children, driver.markers);
+    const watch = (name: string): Promise<NodeWatchSet | null> =>
+      readThrough(give, () => watchIfPresent(zk, `${path}/${name}`));
     let queue = await list();
     const name = node.name;
     let lastPosition = -1;
+    // The blocker's watch outlives a listing that finds the same blocker: no second request.
+    let watched: (NodeWatchSet & { readonly name: string }) | undefined;
     for (;;) {
       give.check();
       const ourIndex = queue.findIndex((p) => p.name === name);
@@ -78,27 +89,52 @@ export async function acquireNode(
         await deleteUntilGone(zk, node.path);
         return undefined;
       }
-      // Only a blocker at the head of this listing lets us skip the next one, and then only the
+      const blockerIndex = queue.findIndex((p) => p.name === blocker);
+      const ahead = blockerIndex > 0 ? queue[blockerIndex - 1]?.name : undefined;
+      // Only a node at the head of this listing can go without a new listing, and only while
+      // the head is our blocker or the node ahead of it do we keep the listing; then only the
       // nodes up to ours matter: drop the rest, so that many waiters do not each keep them all.
-      queue = queue[0]?.name === blocker ? queue.slice(0, ourIndex + 1) : [];
-      const { stat, watch } = await readThrough(give, () =>
-        zk.exists(`${path}/${blocker}`, { watch: true }),
-      );
-      if (stat === null) {
-        queue = queue[0]?.name === blocker ? queue.slice(1) : await list();
+      queue = blockerIndex <= 1 ? queue.slice(0, ourIndex + 1) : [];
+      const gone = async (which: string): Promise<Participant[]> =>
+        queue[0]?.name === which ? queue.slice(1) : list();
+      const [blockerEvent, aheadEvent] = await Promise.all([
+        watched?.name === blocker ? watched : watch(blocker),
+        ahead === undefined ? null : watch(ahead),
+      ]);
+      if (blockerEvent === null) {
+        watched = undefined;
+        queue = await gone(blocker);
         continue;
       }
+      watched = { name: blocker, event: blockerEvent.event };
+      if (ahead !== undefined && aheadEvent === null) {
+        queue = await gone(ahead);
+        continue;
+      }
+      const aheadGoes =
+        ahead === undefined || aheadEvent === null
+          ? []
+          : [aheadEvent.event.then((event) => ({ node: ahead, event }))];
       const outcome = await give.race(
-        Promise.race([watch, ownNode.ended.then((end) => ({ type: 'own', end }) as const)]),
+        Promise.race([
+          blockerEvent.event.then((event) => ({ node: blocker, event })),
+          ...aheadGoes,
+          ownNode.ended.then((end) => ({ end })),
+        ]),
       );
-      if (outcome.type === 'own') {
+      if ('end' in outcome) {
         give.check();
         throw new LeaseLostError(node.path, outcome.end === 'deleted' ? 'nodeDeleted' : 'lost');
       }
-      if (outcome.type === 'nodeDeleted') {
-        queue = queue[0]?.name === blocker ? queue.slice(1) : await list();
+      if (outcome.node === blocker) watched = undefined;
+      if (outcome.event.type === 'nodeDeleted') {
+        queue = await gone(outcome.node);
+      } else {
+        // watchLost (the session ended, and give.check() says how, or the watch was removed) or
+        // a data change: the loop watches that node again, from a fresh listing if we kept none.
+        give.check();
+        if (queue.length === 0) queue = await list();
       }
-      // watchLost: the session ended, and give.check() says how; other events: watch again.
     }
   } catch (error) {
     ownNode?.stop();

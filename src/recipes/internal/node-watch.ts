@@ -1,4 +1,5 @@
-import type { ZooKeeper } from '../../client/index.js';
+import { NoNodeError } from '../../client/index.js';
+import type { WatchEvent, ZooKeeper } from '../../client/index.js';
 import { isConnectionTrouble, retryPause } from './connection-trouble.js';
 
 /** How a watched node's watch ended: the node is gone, or the session that watched it is. */
@@ -35,12 +36,12 @@ export class NodeWatch {
     while (!this.stopped) {
       let event;
       try {
-        const { stat, watch } = await this.zk.exists(this.path, { watch: true });
-        if (stat === null) {
+        const watch = await watchIfPresent(this.zk, this.path);
+        if (watch === null) {
           this.end('deleted');
           return;
         }
-        event = await watch;
+        event = await watch.event;
       } catch (error) {
         if (isConnectionTrouble(error)) {
           // The watch may not be set: set it again once the connection is back.
@@ -59,5 +60,24 @@ export class NodeWatch {
     if (this.stopped) return;
     this.stopped = true;
     this.settle(end);
+  }
+}
+
+/** A watch set on a node; `event` settles with its first event (wrapped: a promise that resolved to a promise would wait for it). */
+export interface NodeWatchSet {
+  readonly event: Promise<WatchEvent>;
+}
+
+/**
+ * A watch on a node if it exists, else null. getData and not exists: exists on a missing node
+ * would leave a watch for its creation, which for a sequential name never comes, on the server
+ * and in the client until the session ends.
+ */
+export async function watchIfPresent(zk: ZooKeeper, path: string): Promise<NodeWatchSet | null> {
+  try {
+    return { event: (await zk.getData(path, { watch: true })).watch };
+  } catch (error) {
+    if (error instanceof NoNodeError) return null;
+    throw error;
   }
 }
