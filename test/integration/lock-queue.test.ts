@@ -1,9 +1,9 @@
 import diagnosticsChannel from 'node:diagnostics_channel';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RequestEndMessage, RequestStartMessage, ZooKeeper } from '../../src/index.js';
-import { Mutex } from '../../src/recipes/index.js';
-import type { Lease } from '../../src/recipes/index.js';
+import { Mutex, ReadWriteLock } from '../../src/recipes/index.js';
+import type { Lease, ReadLock, WriteLock } from '../../src/recipes/index.js';
 import { watchIfPresent } from '../../src/recipes/internal/node-watch.js';
 import { clientsClosedAfterEach, uniqueRoot } from './helpers.js';
 
@@ -20,73 +20,176 @@ async function waitFor(condition: () => boolean | Promise<boolean>): Promise<voi
   }
 }
 
-/** The operations `zk` sends while `during` runs, from the client's request channel. */
-async function requestsOf<T>(zk: ZooKeeper, during: () => Promise<T>): Promise<[T, string[]]> {
-  const ops: string[] = [];
+/** The operations each of `zks` sends while `during` runs, from the client's request channel. */
+async function requestsOf<T>(
+  zks: readonly ZooKeeper[],
+  during: (ops: readonly (readonly string[])[]) => Promise<T>,
+): Promise<[T, string[][]]> {
+  const ops = zks.map((): string[] => []);
   const onMessage = (message: unknown): void => {
     const m = message as RequestStartMessage | RequestEndMessage;
-    if (m.phase === 'start' && m.sessionId === zk.sessionId) ops.push(m.op);
+    const who = zks.findIndex((zk) => zk.sessionId === m.sessionId);
+    if (m.phase === 'start' && who >= 0) ops[who]!.push(m.op);
   };
   diagnosticsChannel.subscribe('zkcoord:request', onMessage);
   try {
-    return [await during(), ops];
+    return [await during(ops), ops];
   } finally {
     diagnosticsChannel.unsubscribe('zkcoord:request', onMessage);
   }
 }
 
-/** Holder `h`'s lease and the acquires of `a` then `b` behind it, each queued before the next. */
-async function queueOfThree(path: string) {
-  const [h, a, b] = await Promise.all([client(), client(), client()]);
-  const held = await new Mutex(h, path).acquire();
-  const aPositions: number[] = [];
-  const aWaiting = new Mutex(a, path).acquire({ onPosition: (p) => aPositions.push(p) });
-  await waitFor(() => aPositions.length === 1);
-  const bPositions: number[] = [];
-  const bWaiting = new Mutex(b, path).acquire({ onPosition: (p) => bPositions.push(p) });
-  await waitFor(() => bPositions.length === 1);
-  return { h, b, held, path, aWaiting, bWaiting, bPositions };
+/** Every getData that succeeded (so set its watch), by session: `sessionId path`. */
+const watchesSet = new Set<string>();
+const recordWatch = (message: unknown): void => {
+  const m = message as RequestStartMessage | RequestEndMessage;
+  if (m.phase === 'end' && m.op === 'getData' && m.error === undefined) {
+    watchesSet.add(`${String(m.sessionId)} ${String(m.path)}`);
+  }
+};
+beforeAll(() => {
+  diagnosticsChannel.subscribe('zkcoord:request', recordWatch);
+});
+afterAll(() => diagnosticsChannel.unsubscribe('zkcoord:request', recordWatch));
+
+/**
+ * Whether `zk` has set a watch on the node of the queue at `index`. `queue` must belong to
+ * another client: reading the queue is a getData of every node.
+ */
+async function watches(zk: ZooKeeper, queue: Mutex | ReadLock, index: number): Promise<boolean> {
+  const node = (await queue.participants())[index];
+  return node !== undefined && watchesSet.has(`${String(zk.sessionId)} ${node.path}`);
+}
+
+/**
+ * Until `zk` has set its watches on the queue's nodes at `indexes`: a waiter reports its place
+ * before it sets them, so this, not onPosition, says it is settled.
+ */
+async function watchingQueue(zk: ZooKeeper, queue: Mutex | ReadLock, indexes: number[]) {
+  await waitFor(async () => {
+    const set = await Promise.all(indexes.map((index) => watches(zk, queue, index)));
+    return set.every(Boolean);
+  });
+}
+
+/** A waiter's acquire with the places it reported, queued before the call returns. */
+async function queued(zk: ZooKeeper, path: string) {
+  const positions: number[] = [];
+  const waiting = new Mutex(zk, path).acquire({ onPosition: (p) => positions.push(p) });
+  await waitFor(() => positions.length === 1);
+  return { waiting, positions };
 }
 
 describe('a waiter two places back', () => {
   it('lists again while the one ahead holds, so the release hands over with no request on the way', async () => {
-    const { b, held, aWaiting, bWaiting, bPositions } = await queueOfThree(
-      `${uniqueRoot('queue')}/lock`,
-    );
-    await held.release();
-    const aLease = await aWaiting;
-    // b saw the holder go (it watches the node ahead of its predecessor too) and listed again.
-    await waitFor(() => bPositions.length === 2);
-    expect(bPositions).toEqual([2, 1]);
+    const path = `${uniqueRoot('queue')}/lock`;
+    const [h, a, b, c] = await Promise.all([client(), client(), client(), client()]);
+    const held = await new Mutex(h, path).acquire();
+    const { waiting: aWaiting } = await queued(a, path);
+    const { waiting: bWaiting } = await queued(b, path);
+    const { waiting: cWaiting, positions } = await queued(c, path);
+    expect(positions).toEqual([3]);
+    await watchingQueue(c, new Mutex(h, path), [1, 2]);
 
-    const [bLease, ops] = await requestsOf(b, async () => {
-      await aLease.release();
-      return bWaiting;
+    // c watches b (its blocker) and a (the node ahead of b): h's release does not concern it.
+    const [aLease, [cOps]] = await requestsOf([c], async () => {
+      await held.release();
+      return aWaiting;
     });
-    expect(ops).toEqual([]);
-    expect(bPositions).toEqual([2, 1, 0]);
-    expect(bLease.fencingToken).toBeGreaterThan(aLease.fencingToken);
-    await bLease.release();
+    expect(cOps).toEqual([]);
+    // a's release wakes b, which takes the lock, and c, which lists again while b holds.
+    const [bLease, [cListing]] = await requestsOf([c], async () => {
+      await aLease.release();
+      const lease = await bWaiting;
+      await waitFor(() => positions.length === 2);
+      return lease;
+    });
+    expect(cListing).toEqual(['getChildren2']);
+    expect(positions).toEqual([3, 1]);
+
+    // So b's release hands over to c with no request of c's on the way.
+    const [cLease, [handOver]] = await requestsOf([c], async () => {
+      await bLease.release();
+      return cWaiting;
+    });
+    expect(handOver).toEqual([]);
+    expect(positions).toEqual([3, 1, 0]);
+    expect(cLease.fencingToken).toBeGreaterThan(bLease.fencingToken);
+    await cLease.release();
   });
 
   it('keeps its place when the data of a node ahead changes, and the order holds', async () => {
-    const { h, held, path, aWaiting, bWaiting } = await queueOfThree(`${uniqueRoot('queue')}/lock`);
+    const path = `${uniqueRoot('queue')}/lock`;
+    const [h, a, b, c] = await Promise.all([client(), client(), client(), client()]);
+    const held = await new Mutex(h, path).acquire();
     const order: string[] = [];
-    const aAcquired = aWaiting.then((lease) => (order.push('a'), lease));
-    const bAcquired = bWaiting.then((lease) => (order.push('b'), lease));
-    const [, aNode] = (await new Mutex(h, path).participants()).map((entry) => entry.path);
-    // Both nodes b watches get a data event: the holder's and its predecessor's.
-    await h.setData(held.path, 'changed');
-    await h.setData(aNode!, 'changed');
+    // Queued one after the other, so that a is ahead of b and b of c.
+    const waits: Promise<Lease>[] = [];
+    for (const [who, zk] of [
+      ['a', a],
+      ['b', b],
+      ['c', c],
+    ] as const) {
+      const { waiting } = await queued(zk, path);
+      waits.push(waiting.then((lease) => (order.push(who), lease)));
+    }
+    // A data event on every node someone waits behind: b watches h and a, c watches a and b
+    // (and, having kept no listing, must list again to go on waiting).
+    for (const entry of (await new Mutex(h, path).participants()).slice(0, 3)) {
+      await h.setData(entry.path, 'changed');
+    }
     await sleep(200);
     expect(order).toEqual([]);
 
     await held.release();
-    const aLease: Lease = await aAcquired;
-    await aLease.release();
-    const bLease = await bAcquired;
-    expect(order).toEqual(['a', 'b']);
-    await bLease.release();
+    for (const waiting of waits) await (await waiting).release();
+    expect(order).toEqual(['a', 'b', 'c']);
+  });
+});
+
+describe('readers queued behind a writer', () => {
+  it('sleep when the reader ahead of the writer goes: only the first of them lists again', async () => {
+    const path = `${uniqueRoot('queue')}/rw`;
+    const [h1, h2, w, r1, r2, r3] = await Promise.all([
+      client(),
+      client(),
+      client(),
+      client(),
+      client(),
+      client(),
+    ]);
+    const first = await new ReadWriteLock(h1, path).readLock.acquire();
+    const second = await new ReadWriteLock(h2, path).readLock.acquire();
+    const positioned = async (zk: ZooKeeper, lock: ReadLock | WriteLock) => {
+      const positions: number[] = [];
+      const waiting = lock.acquire({ onPosition: (p) => positions.push(p) });
+      await waitFor(() => positions.length === 1);
+      return { waiting };
+    };
+    const { waiting: writing } = await positioned(w, new ReadWriteLock(w, path).writeLock);
+    const readers = [r1, r2, r3].map((zk) => new ReadWriteLock(zk, path).readLock);
+    const reading: Promise<Lease>[] = [];
+    for (const [i, zk] of [r1, r2, r3].entries()) {
+      reading.push((await positioned(zk, readers[i]!)).waiting);
+    }
+    // Queue: two readers holding, the writer, three readers waiting for it. The first waiting
+    // reader also watches the reader ahead of the writer; the other two only the writer.
+    const queue = new ReadWriteLock(h1, path).readLock;
+    await watchingQueue(r1, queue, [1, 2]);
+    await watchingQueue(r2, queue, [2]);
+    await watchingQueue(r3, queue, [2]);
+    expect(await watches(r2, queue, 1)).toBe(false);
+    expect(await watches(r3, queue, 1)).toBe(false);
+
+    const [, ops] = await requestsOf([r1, r2, r3], async (seen) => {
+      await second.release();
+      // The first reader lists, then watches the reader now heading the queue.
+      await waitFor(() => seen[0]!.length === 2);
+    });
+    expect(ops).toEqual([['getChildren2', 'getData'], [], []]);
+    await first.release();
+    await (await writing).release();
+    for (const lease of await Promise.all(reading)) await lease.release();
   });
 });
 

@@ -46,10 +46,11 @@ export interface QueuedNode {
  * from there (holding the lock when it was our blocker) without listing again; when another node
  * goes, entries of the listing may be stale, and we list again.
  *
- * To keep that listing off the hand-over, we also watch the node just ahead of our blocker: when
- * it goes, the blocker usually holds the lock, and we list while it does. The blocker then heads
- * our listing, and its release hands the lock to us with no request of ours in between. Each
- * deletion so wakes at most two waiters, and a hand-over costs the releaser's delete plus one
+ * To keep that listing off the hand-over, a waiter whose blocker is right ahead of it also
+ * watches the node ahead of the blocker: when that goes, the blocker usually holds the lock, and
+ * we list while it does. The blocker then heads our listing, and its release hands the lock to
+ * us with no request of ours in between. A deletion so wakes at most two waiters (readers
+ * sharing a blocker excepted, as before), and a hand-over costs the releaser's delete plus one
  * listing made before it.
  */
 export async function acquireNode(
@@ -73,8 +74,15 @@ export async function acquireNode(
     let queue = await list();
     const name = node.name;
     let lastPosition = -1;
-    // The blocker's watch outlives a listing that finds the same blocker: no second request.
-    let watched: (NodeWatchSet & { readonly name: string }) | undefined;
+    // Watches outlive a listing that finds the same blocker or node ahead: no second request.
+    const watching = new Map<string, NodeWatchSet>();
+    const watchOnce = async (which: string): Promise<NodeWatchSet | null> => {
+      const known = watching.get(which);
+      if (known !== undefined) return known;
+      const set = await watch(which);
+      if (set !== null) watching.set(which, set);
+      return set;
+    };
     for (;;) {
       give.check();
       const ourIndex = queue.findIndex((p) => p.name === name);
@@ -90,23 +98,30 @@ export async function acquireNode(
         return undefined;
       }
       const blockerIndex = queue.findIndex((p) => p.name === blocker);
-      const ahead = blockerIndex > 0 ? queue[blockerIndex - 1]?.name : undefined;
+      // Only when the blocker is right ahead of us: readers share their blocker (the writer
+      // ahead), and all of them watching the node before it would wake together.
+      const ahead =
+        blockerIndex > 0 && blockerIndex === ourIndex - 1
+          ? queue[blockerIndex - 1]?.name
+          : undefined;
       // Only a node at the head of this listing can go without a new listing, and only while
       // the head is our blocker or the node ahead of it do we keep the listing; then only the
       // nodes up to ours matter: drop the rest, so that many waiters do not each keep them all.
-      queue = blockerIndex <= 1 ? queue.slice(0, ourIndex + 1) : [];
-      const gone = async (which: string): Promise<Participant[]> =>
-        queue[0]?.name === which ? queue.slice(1) : list();
+      queue = blockerIndex >= 0 && blockerIndex <= 1 ? queue.slice(0, ourIndex + 1) : [];
+      const gone = async (which: string): Promise<Participant[]> => {
+        watching.delete(which);
+        return queue[0]?.name === which ? queue.slice(1) : list();
+      };
+      for (const which of watching.keys())
+        if (which !== blocker && which !== ahead) watching.delete(which);
       const [blockerEvent, aheadEvent] = await Promise.all([
-        watched?.name === blocker ? watched : watch(blocker),
-        ahead === undefined ? null : watch(ahead),
+        watchOnce(blocker),
+        ahead === undefined ? null : watchOnce(ahead),
       ]);
       if (blockerEvent === null) {
-        watched = undefined;
         queue = await gone(blocker);
         continue;
       }
-      watched = { name: blocker, event: blockerEvent.event };
       if (ahead !== undefined && aheadEvent === null) {
         queue = await gone(ahead);
         continue;
@@ -126,12 +141,12 @@ export async function acquireNode(
         give.check();
         throw new LeaseLostError(node.path, outcome.end === 'deleted' ? 'nodeDeleted' : 'lost');
       }
-      if (outcome.node === blocker) watched = undefined;
       if (outcome.event.type === 'nodeDeleted') {
         queue = await gone(outcome.node);
       } else {
         // watchLost (the session ended, and give.check() says how, or the watch was removed) or
         // a data change: the loop watches that node again, from a fresh listing if we kept none.
+        watching.delete(outcome.node);
         give.check();
         if (queue.length === 0) queue = await list();
       }

@@ -1,4 +1,4 @@
-import { NoNodeError } from '../../client/index.js';
+import { NoAuthError, NoNodeError } from '../../client/index.js';
 import type { WatchEvent, ZooKeeper } from '../../client/index.js';
 import { isConnectionTrouble, retryPause } from './connection-trouble.js';
 
@@ -63,7 +63,10 @@ export class NodeWatch {
   }
 }
 
-/** A watch set on a node; `event` settles with its first event (wrapped: a promise that resolved to a promise would wait for it). */
+/**
+ * A watch set on a node; `event` settles with its first event. Wrapped, because an async
+ * function that returns a promise hands out what that promise settles with, not the promise.
+ */
 export interface NodeWatchSet {
   readonly event: Promise<WatchEvent>;
 }
@@ -71,13 +74,16 @@ export interface NodeWatchSet {
 /**
  * A watch on a node if it exists, else null. getData and not exists: exists on a missing node
  * would leave a watch for its creation, which for a sequential name never comes, on the server
- * and in the client until the session ends.
+ * and in the client until the session ends. A node we may not read (another library's contender
+ * with its own ACL) exists, so exists is safe for it.
  */
 export async function watchIfPresent(zk: ZooKeeper, path: string): Promise<NodeWatchSet | null> {
   try {
     return { event: (await zk.getData(path, { watch: true })).watch };
   } catch (error) {
     if (error instanceof NoNodeError) return null;
-    throw error;
+    if (!(error instanceof NoAuthError)) throw error;
   }
+  const { stat, watch } = await zk.exists(path, { watch: true });
+  return stat === null ? null : { event: watch };
 }
