@@ -3,7 +3,8 @@
 #
 #   npm run bench:peers                       REPS=3, every peer and zkcoord (about 15–20 min)
 #   QUICK=1 REPS=1 npm run bench:peers        smoke run, small counts
-#   ONLY='curator kazoo' npm run bench:peers  a subset of the peers (zkcoord is always added)
+#   ONLY='curator kazoo' npm run bench:peers  a subset of the peers (zkcoord and the reference
+#                                             cases are always added)
 #
 # It builds the harness (dist-bench/), copies the peers' harness to a writable folder (its
 # run.sh compiles Java, installs npm packages and keeps server PIDs in its own folder, and the
