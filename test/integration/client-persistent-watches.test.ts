@@ -245,6 +245,16 @@ describe('removeWatches and checkWatches', () => {
     await expect(data.watch).resolves.toMatchObject({ type: 'nodeDataChanged', path: '/n' });
   });
 
+  it("answers for this session on 3.9+, for any session's watch on the path before", async () => {
+    await zk.create('/n');
+    const other = await open(root);
+    await other.getData('/n', { watch: true });
+    expect(await zk.checkWatches('/n')).toBe(!is39);
+    // Removal is per session on both: ours has nothing to remove, the other's watch stays.
+    expect(await rejectionOf(zk.removeWatches('/n'))).toBeInstanceOf(NoWatcherError);
+    expect(await other.checkWatches('/n')).toBe(true);
+  });
+
   it('refuses an unknown watcher type before sending anything', async () => {
     const sent = zk.stats.framesSent;
     await expect(zk.checkWatches('/n', 'bogus' as 'any')).rejects.toThrow(/watcher type/);
