@@ -55,6 +55,13 @@ export interface VersionOptions {
 export interface WatchOptions {
   /** Leave a one-shot watch; the result then carries `watch`, a promise of the event. */
   readonly watch?: boolean;
+  /**
+   * Stops waiting for the watch's event: when it aborts, `watch` settles with `watchLost`, reason
+   * `aborted`, and the client forgets the watch. The server keeps its side until the event or the
+   * session's end (one per path and session, whatever the number of callers); the event then
+   * reaches nobody. The read itself is not cancelled.
+   */
+  readonly signal?: AbortSignal;
 }
 
 export type NodeEventType =
@@ -75,7 +82,7 @@ export interface NodeEvent {
 export interface WatchLostEvent {
   readonly type: 'watchLost';
   readonly path: string;
-  readonly reason: 'closed' | 'sessionExpired' | 'removed';
+  readonly reason: 'closed' | 'sessionExpired' | 'removed' | 'aborted';
 }
 
 /** What a one-shot watch reports. Watch promises never reject. */

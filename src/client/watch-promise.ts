@@ -19,24 +19,45 @@ export interface PendingWatch {
   registerOnSuccess(kind: WatchKind): ReplyHook;
 }
 
-/** A one-shot watch as a promise that settles with the first event, chroot stripped. */
+/**
+ * A one-shot watch as a promise that settles with the first event, chroot stripped. Once `signal`
+ * aborts it settles with `watchLost` (reason `aborted`) and its listener leaves the registry, or
+ * is never added when the reply comes later.
+ */
 export function watchFor(
   registry: WatchRegistry,
   chroot: Chroot,
   serverPath: string,
+  signal?: AbortSignal,
 ): PendingWatch {
   let settle: (event: WatchEvent) => void = () => undefined;
   const promise = new Promise<WatchEvent>((resolve) => {
     settle = resolve;
   });
+  let registered: WatchKind | undefined;
+  let settled = false;
+  const onAbort = (): void => {
+    if (registered !== undefined) registry.remove(registered, serverPath, listener);
+    finish({ type: 'watchLost', path: chroot.fromServer(serverPath), reason: 'aborted' });
+  };
+  const finish = (event: WatchEvent): void => {
+    if (settled) return;
+    settled = true;
+    signal?.removeEventListener('abort', onAbort);
+    settle(event);
+  };
   const listener = (raw: RawWatchEvent): void => {
     const event = toWatchEvent(raw, chroot);
     // A one-shot watch is never re-registered as persistent, so `watchResumed` cannot reach it.
-    if (event.type !== 'watchResumed') settle(event);
+    if (event.type !== 'watchResumed') finish(event);
   };
   const register = (kind: WatchKind): void => {
+    if (settled) return;
+    registered = kind;
     registry.add(kind, serverPath, listener);
   };
+  if (signal?.aborted === true) onAbort();
+  else signal?.addEventListener('abort', onAbort, { once: true });
   return {
     promise,
     register,

@@ -7,7 +7,7 @@ export type WatchKind = 'data' | 'exist' | 'child';
 export type PersistentKind = 'persistent' | 'recursive';
 
 /** Why a watch ended without an event of its own. */
-export type WatchEndReason = 'closed' | 'sessionExpired' | 'removed';
+export type WatchEndReason = 'closed' | 'sessionExpired' | 'removed' | 'aborted';
 
 /**
  * A raw event as the server sent it (server path, numeric type), or one the client made: the
@@ -58,10 +58,10 @@ export class WatchRegistry {
   }
 
   /**
-   * Drops one persistent listener without telling it; true when it was the path's last listener
-   * of that kind (the server-side watch then serves nobody).
+   * Drops one listener without telling it; true when it was the path's last listener of that
+   * kind (the server-side watch then serves nobody).
    */
-  removePersistent(kind: PersistentKind, serverPath: string, listener: WatchListener): boolean {
+  remove(kind: WatchKind | PersistentKind, serverPath: string, listener: WatchListener): boolean {
     const table = this.tables[kind];
     const listeners = table.get(serverPath);
     if (listeners === undefined) return false;

@@ -1,6 +1,7 @@
-import { beforeEach, describe, expect, it } from 'vitest';
+import diagnosticsChannel from 'node:diagnostics_channel';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ZooKeeper } from '../../src/index.js';
-import type { WatchEvent } from '../../src/index.js';
+import type { WatchEvent, WatchMessage } from '../../src/index.js';
 import { clientsClosedAfterEach, uniqueRoot } from './helpers.js';
 
 // One-shot watches on a real server, under a chroot (so every event path is checked stripped).
@@ -212,5 +213,54 @@ describe('close', () => {
     await zk.setData('/n', 'x');
     await zk.close();
     await expect(watch).resolves.toMatchObject({ type: 'nodeDataChanged', path: '/n' });
+  });
+});
+
+describe('a signal', () => {
+  /** The listeners each notification reached, from the client's `zkcoord:watch` channel. */
+  function reached(): number[] {
+    const counts: number[] = [];
+    const onMessage = (message: unknown): void => {
+      counts.push((message as WatchMessage).listeners);
+    };
+    diagnosticsChannel.subscribe('zkcoord:watch', onMessage);
+    afterEach(() => diagnosticsChannel.unsubscribe('zkcoord:watch', onMessage));
+    return counts;
+  }
+
+  it('settles the watch with watchLost / aborted, and the event then reaches nobody of it', async () => {
+    const counts = reached();
+    await zk.create('/n');
+    const controller = new AbortController();
+    const aborted = await zk.getData('/n', { watch: true, signal: controller.signal });
+    const kept = await zk.getData('/n', { watch: true });
+    const seen = track(aborted.watch);
+    controller.abort();
+    await expect(aborted.watch).resolves.toEqual({
+      type: 'watchLost',
+      path: '/n',
+      reason: 'aborted',
+    });
+    await zk.setData('/n', 'x');
+    await expect(kept.watch).resolves.toMatchObject({ type: 'nodeDataChanged', path: '/n' });
+    // The server still sent its one notification for the path; only the kept watch heard it.
+    expect(counts).toEqual([1]);
+    await settle();
+    expect(seen).toHaveLength(1);
+  });
+
+  it('aborted before the reply: the watch is never kept; after the event: nothing changes', async () => {
+    const counts = reached();
+    await zk.create('/n');
+    const { watch } = await zk.exists('/n', { watch: true, signal: AbortSignal.abort() });
+    await expect(watch).resolves.toMatchObject({ type: 'watchLost', reason: 'aborted' });
+    const controller = new AbortController();
+    const fired = await zk.getChildren('/n', { watch: true, signal: controller.signal });
+    await zk.create('/n/c');
+    controller.abort();
+    await expect(fired.watch).resolves.toMatchObject({ type: 'nodeChildrenChanged', path: '/n' });
+    await zk.setData('/n', 'x');
+    // The exists watch went to the server too, but nobody in the client waits for it any more.
+    expect(counts).toEqual([1, 0]);
   });
 });

@@ -1,8 +1,13 @@
 import diagnosticsChannel from 'node:diagnostics_channel';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RequestEndMessage, RequestStartMessage, ZooKeeper } from '../../src/index.js';
-import { Mutex, ReadWriteLock } from '../../src/recipes/index.js';
+import type {
+  RequestEndMessage,
+  RequestStartMessage,
+  WatchMessage,
+  ZooKeeper,
+} from '../../src/index.js';
+import { LockTimeoutError, Mutex, ReadWriteLock } from '../../src/recipes/index.js';
 import type { Lease, ReadLock, WriteLock } from '../../src/recipes/index.js';
 import { watchIfPresent } from '../../src/recipes/internal/node-watch.js';
 import { clientsClosedAfterEach, uniqueRoot } from './helpers.js';
@@ -190,6 +195,34 @@ describe('readers queued behind a writer', () => {
     await first.release();
     await (await writing).release();
     for (const lease of await Promise.all(reading)) await lease.release();
+  });
+});
+
+describe('a waiter that gives up', () => {
+  it("takes its watches along: the holder's release later reaches none of them", async () => {
+    const path = `${uniqueRoot('queue')}/lock`;
+    const [h, w] = await Promise.all([client(), client()]);
+    const held = await new Mutex(h, path).acquire();
+    // Each try queues behind the holder, watches it (and, from the second on, nothing more: the
+    // holder heads the queue), times out and leaves.
+    const mutex = new Mutex(w, path);
+    for (let i = 0; i < 5; i++) {
+      await expect(mutex.acquire({ timeout: 100 })).rejects.toBeInstanceOf(LockTimeoutError);
+    }
+    const reached: number[] = [];
+    const onMessage = (message: unknown): void => {
+      const m = message as WatchMessage;
+      if (m.serverPath === held.path) reached.push(m.listeners);
+    };
+    diagnosticsChannel.subscribe('zkcoord:watch', onMessage);
+    try {
+      await held.release();
+      // The holder's own lease watch hears its node go; the waiter's client has nobody left.
+      await waitFor(() => reached.length === 2);
+    } finally {
+      diagnosticsChannel.unsubscribe('zkcoord:watch', onMessage);
+    }
+    expect(reached.sort()).toEqual([0, 1]);
   });
 });
 

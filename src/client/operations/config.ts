@@ -47,7 +47,9 @@ export async function getConfig(
   options: WatchOptions,
 ): Promise<ConfigResult | (ConfigResult & Watched)> {
   const watch =
-    options.watch === true ? watchFor(ctx.session.watches, NO_CHROOT, CONFIG_NODE) : undefined;
+    options.watch === true
+      ? watchFor(ctx.session.watches, NO_CHROOT, CONFIG_NODE, options.signal)
+      : undefined;
   const reply = await ctx.session.submit(
     OpCode.getData,
     CONFIG_NODE,

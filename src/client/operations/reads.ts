@@ -34,7 +34,9 @@ export async function exists(
 ): Promise<Stat | null | ({ stat: Stat | null } & Watched)> {
   const serverPath = ctx.serverPath(path);
   const watch =
-    options.watch === true ? watchFor(ctx.session.watches, ctx.chroot, serverPath) : undefined;
+    options.watch === true
+      ? watchFor(ctx.session.watches, ctx.chroot, serverPath, options.signal)
+      : undefined;
   const hook: ReplyHook | undefined =
     watch === undefined
       ? undefined
@@ -68,7 +70,9 @@ export async function getData(
 ): Promise<GetDataResult | (GetDataResult & Watched)> {
   const serverPath = ctx.serverPath(path);
   const watch =
-    options.watch === true ? watchFor(ctx.session.watches, ctx.chroot, serverPath) : undefined;
+    options.watch === true
+      ? watchFor(ctx.session.watches, ctx.chroot, serverPath, options.signal)
+      : undefined;
   const reply = await ctx.session.submit(
     OpCode.getData,
     path,
@@ -88,7 +92,9 @@ export async function getChildren(
 ): Promise<GetChildrenResult | (GetChildrenResult & Watched)> {
   const serverPath = ctx.serverPath(path);
   const watch =
-    options.watch === true ? watchFor(ctx.session.watches, ctx.chroot, serverPath) : undefined;
+    options.watch === true
+      ? watchFor(ctx.session.watches, ctx.chroot, serverPath, options.signal)
+      : undefined;
   const reply = await ctx.session.submit(
     OpCode.getChildren2,
     path,

@@ -106,7 +106,7 @@ async function detach(
   listener: WatchListener,
 ): Promise<void> {
   const registry = ctx.session.watches;
-  if (!registry.removePersistent(kind, serverPath, listener)) return;
+  if (!registry.remove(kind, serverPath, listener)) return;
   const exact = ctx.persistentWatchRemoval === 'exact';
   // Any would take the path's other watches along: leave the server's watch until they are gone.
   if (!exact && registry.hasAnyAt(serverPath)) return;

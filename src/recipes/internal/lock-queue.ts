@@ -61,6 +61,9 @@ export async function acquireNode(
   options: WaitOptions & { readonly wait: boolean },
 ): Promise<QueuedNode | undefined> {
   const give = new GiveUp(zk, path, options);
+  // Ends the watches on nodes ahead of us when we stop waiting, however we stop: a waiter that
+  // gives up behind a long hold must not leave its listeners behind in the client.
+  const waited = new AbortController();
   let node: CreatedNode | undefined;
   let ownNode: NodeWatch | undefined;
   try {
@@ -70,7 +73,7 @@ export async function acquireNode(
     const list = async (): Promise<Participant[]> =>
       queueOrder((await readThrough(give, () => zk.getChildren(path))).children, driver.markers);
     const watch = (name: string): Promise<NodeWatchSet | null> =>
-      readThrough(give, () => watchIfPresent(zk, `${path}/${name}`));
+      readThrough(give, () => watchIfPresent(zk, `${path}/${name}`, waited.signal));
     let queue = await list();
     const name = node.name;
     let lastPosition = -1;
@@ -156,6 +159,7 @@ export async function acquireNode(
     if (node !== undefined) void deleteUntilGone(zk, node.path).catch(() => undefined);
     throw give.reason() ?? error;
   } finally {
+    waited.abort();
     give.dispose();
   }
 }

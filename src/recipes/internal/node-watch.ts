@@ -75,15 +75,22 @@ export interface NodeWatchSet {
  * A watch on a node if it exists, else null. getData and not exists: exists on a missing node
  * would leave a watch for its creation, which for a sequential name never comes, on the server
  * and in the client until the session ends. A node we may not read (another library's contender
- * with its own ACL) exists, so exists is safe for it.
+ * with its own ACL) exists, so exists is safe for it. Once `signal` aborts, the client forgets
+ * the watch.
  */
-export async function watchIfPresent(zk: ZooKeeper, path: string): Promise<NodeWatchSet | null> {
+export async function watchIfPresent(
+  zk: ZooKeeper,
+  path: string,
+  signal?: AbortSignal,
+): Promise<NodeWatchSet | null> {
+  const options =
+    signal === undefined ? { watch: true as const } : { watch: true as const, signal };
   try {
-    return { event: (await zk.getData(path, { watch: true })).watch };
+    return { event: (await zk.getData(path, options)).watch };
   } catch (error) {
     if (error instanceof NoNodeError) return null;
     if (!(error instanceof NoAuthError)) throw error;
   }
-  const { stat, watch } = await zk.exists(path, { watch: true });
+  const { stat, watch } = await zk.exists(path, options);
   return stat === null ? null : { event: watch };
 }

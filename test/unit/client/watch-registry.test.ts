@@ -124,17 +124,17 @@ describe('WatchRegistry: persistent watches', () => {
     expect(seen).toHaveLength(1);
   });
 
-  it('removePersistent says when the last listener of a path and mode is gone', () => {
+  it('remove says when the last listener of a path and kind is gone', () => {
     const registry = new WatchRegistry();
     const first = (): void => undefined;
     const second = (): void => undefined;
     registry.add('persistent', '/a', first);
     registry.add('persistent', '/a', second);
-    expect(registry.removePersistent('persistent', '/a', first)).toBe(false);
-    expect(registry.removePersistent('recursive', '/a', second)).toBe(false);
+    expect(registry.remove('persistent', '/a', first)).toBe(false);
+    expect(registry.remove('recursive', '/a', second)).toBe(false);
     expect(registry.hasAnyAt('/a')).toBe(true);
-    expect(registry.removePersistent('persistent', '/a', second)).toBe(true);
-    expect(registry.removePersistent('persistent', '/a', second)).toBe(false);
+    expect(registry.remove('persistent', '/a', second)).toBe(true);
+    expect(registry.remove('persistent', '/a', second)).toBe(false);
     expect(registry.hasAnyAt('/a')).toBe(false);
   });
 
