@@ -34,30 +34,36 @@ export function watchFor(
   const promise = new Promise<WatchEvent>((resolve) => {
     settle = resolve;
   });
-  let registered: WatchKind | undefined;
-  let settled = false;
-  const onAbort = (): void => {
-    if (registered !== undefined) registry.remove(registered, serverPath, listener);
-    finish({ type: 'watchLost', path: chroot.fromServer(serverPath), reason: 'aborted' });
-  };
-  const finish = (event: WatchEvent): void => {
-    if (settled) return;
-    settled = true;
-    signal?.removeEventListener('abort', onAbort);
-    settle(event);
-  };
+  // The table it went into, or 'aborted' once the signal ended it (a late reply then adds nothing).
+  let registered: WatchKind | 'aborted' | undefined;
+  // Made only for a watch with a signal: a client may hold 100,000 watches, most without one.
+  // Settling twice is harmless (a promise settles once), so no flag guards it.
+  const onAbort =
+    signal === undefined
+      ? undefined
+      : (): void => {
+          if (registered !== undefined && registered !== 'aborted') {
+            registry.remove(registered, serverPath, listener);
+          }
+          registered = 'aborted';
+          settle({ type: 'watchLost', path: chroot.fromServer(serverPath), reason: 'aborted' });
+        };
   const listener = (raw: RawWatchEvent): void => {
     const event = toWatchEvent(raw, chroot);
     // A one-shot watch is never re-registered as persistent, so `watchResumed` cannot reach it.
-    if (event.type !== 'watchResumed') finish(event);
+    if (event.type === 'watchResumed') return;
+    if (onAbort !== undefined) signal?.removeEventListener('abort', onAbort);
+    settle(event);
   };
   const register = (kind: WatchKind): void => {
-    if (settled) return;
+    if (registered === 'aborted') return;
     registered = kind;
     registry.add(kind, serverPath, listener);
   };
-  if (signal?.aborted === true) onAbort();
-  else signal?.addEventListener('abort', onAbort, { once: true });
+  if (onAbort !== undefined) {
+    if (signal?.aborted === true) onAbort();
+    else signal?.addEventListener('abort', onAbort, { once: true });
+  }
   return {
     promise,
     register,
