@@ -203,11 +203,12 @@ describe('a waiter that gives up', () => {
     const path = `${uniqueRoot('queue')}/lock`;
     const [h, w] = await Promise.all([client(), client()]);
     const held = await new Mutex(h, path).acquire();
-    // Each try queues behind the holder, watches it (and, from the second on, nothing more: the
-    // holder heads the queue), times out and leaves.
+    // Each try queues right behind the holder, watches it (nothing else: the holder heads the
+    // queue), times out and leaves.
     const mutex = new Mutex(w, path);
-    for (let i = 0; i < 5; i++) {
-      await expect(mutex.acquire({ timeout: 100 })).rejects.toBeInstanceOf(LockTimeoutError);
+    // 500 ms: ample for each try to set its watch before it gives up.
+    for (let i = 0; i < 3; i++) {
+      await expect(mutex.acquire({ timeout: 500 })).rejects.toBeInstanceOf(LockTimeoutError);
     }
     const reached: number[] = [];
     const onMessage = (message: unknown): void => {
