@@ -17,10 +17,33 @@ export function openSocket(
   tlsOptions: ZooKeeperTlsOptions | undefined,
 ): net.Socket {
   const socket =
-    tlsOptions === undefined
-      ? net.connect({ host, port })
-      : tls.connect({ ...tlsOptions, host, port });
+    tlsOptions === undefined ? plainSocket(host, port) : tls.connect({ ...tlsOptions, host, port });
   socket.setNoDelay(true);
+  return socket;
+}
+
+/** What one read may bring, as much as Node's own stream reads take. */
+const READ_BUFFER_SIZE = 64 * 1024;
+
+/**
+ * A TCP socket that reads into a buffer of its own (`onread`) and hands each read on as a 'data'
+ * event with a copy of the bytes: the events of a stream socket without the Readable machinery
+ * between the read and our handler. On a bare socket that machinery cost about 6 µs of CPU per
+ * read, a sixth of a one-at-a-time round trip's client CPU. The copy is a must: replies are
+ * decoded into views of their chunk, and the next read overwrites the buffer.
+ */
+function plainSocket(host: string, port: number): net.Socket {
+  const socket: net.Socket = net.connect({
+    host,
+    port,
+    onread: {
+      buffer: Buffer.allocUnsafe(READ_BUFFER_SIZE),
+      callback: (bytes: number, buffer: Uint8Array): boolean => {
+        socket.emit('data', Buffer.from(buffer.subarray(0, bytes)));
+        return true;
+      },
+    },
+  });
   return socket;
 }
 

@@ -186,6 +186,16 @@ describe('data encodings', () => {
     await pending;
     expect((await zk.getData('/snapshot')).data.toString()).toBe('original');
   });
+  it('data read earlier keeps its bytes while later replies arrive on the same connection', async () => {
+    // The client reads the socket into one buffer it reuses: what it hands out must be copies.
+    await zk.create('/kept', 'k'.repeat(200));
+    await zk.create('/churn', Buffer.alloc(60_000, 'c'));
+    const { data: kept } = await zk.getData('/kept');
+    await Promise.all(Array.from({ length: 20 }, () => zk.getData('/churn')));
+    const { children } = await zk.getChildren('/');
+    expect(kept.toString()).toBe('k'.repeat(200));
+    expect(children.sort()).toEqual(['churn', 'kept']);
+  });
 });
 
 describe('NoNode', () => {
