@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { digestId, ZooKeeper } from '../../src/index.js';
+import { describe, expect, it } from 'vitest';
+import { digestId } from '../../src/index.js';
 import type { Stat } from '../../src/index.js';
 import { freePort } from '../../src/testing/index.js';
-import { buildCli, CliRun } from './cli-helpers.js';
-import type { BuiltCli, CliExit } from './cli-helpers.js';
+import { cliAndAdmin, CliRun } from './cli-helpers.js';
+import type { CliExit } from './cli-helpers.js';
 import { connectString, uniqueRoot } from './helpers.js';
 
 /** The Stat as `--json` prints it: 64-bit fields as decimal strings. */
@@ -18,17 +18,7 @@ function jsonStat(stat: Stat): Record<string, string | number> {
 
 // Each test works under a chroot of its own on the shared server, given as ZKCOORD_CONNECT.
 describe('zkcoord data commands', () => {
-  let cli: BuiltCli;
-  let admin: ZooKeeper;
-
-  beforeAll(async () => {
-    [cli, admin] = await Promise.all([buildCli(), ZooKeeper.connect(connectString())]);
-  }, 60_000);
-
-  afterAll(async () => {
-    await admin.close();
-    await cli.remove();
-  });
+  const fixture = cliAndAdmin();
 
   /** A fresh chroot, and a runner of `zkcoord` commands inside it. */
   async function sandbox(): Promise<{
@@ -36,9 +26,9 @@ describe('zkcoord data commands', () => {
     run: (args: readonly string[], input?: string | Uint8Array) => Promise<CliExit>;
   }> {
     const root = uniqueRoot('cli-data');
-    await admin.create(root);
+    await fixture.admin.create(root);
     const env = { ZKCOORD_CONNECT: `${connectString()}${root}` };
-    return { root, run: (args, input) => new CliRun(cli.main, args, env, input).exited };
+    return { root, run: (args, input) => new CliRun(fixture.cli.main, args, env, input).exited };
   }
 
   it('create -p, get, set from stdin, and the data formats', async () => {
@@ -48,16 +38,16 @@ describe('zkcoord data commands', () => {
       stdout: '/a/b/c\n',
       stderr: '',
     });
-    expect((await admin.getData(`${root}/a/b`)).data).toEqual(Buffer.alloc(0));
+    expect((await fixture.admin.getData(`${root}/a/b`)).data).toEqual(Buffer.alloc(0));
     // Not a terminal: the bytes exactly, nothing added.
     expect(await run(['get', '/a/b/c'])).toMatchObject({ code: 0, stdout: 'hello', stderr: '' });
 
     const bytes = Buffer.from([0, 1, 2, 0xff]);
     expect(await run(['set', '/a/b/c', '-'], bytes)).toMatchObject({ code: 0, stdout: '' });
-    expect((await admin.getData(`${root}/a/b/c`)).data).toEqual(bytes);
+    expect((await fixture.admin.getData(`${root}/a/b/c`)).data).toEqual(bytes);
     expect((await run(['get', '--format', 'hex', '/a/b/c'])).stdout).toBe('000102ff\n');
     expect((await run(['get', '--format', 'base64', '/a/b/c'])).stdout).toBe('AAEC/w==\n');
-    const { stat } = await admin.getData(`${root}/a/b/c`);
+    const { stat } = await fixture.admin.getData(`${root}/a/b/c`);
     expect(JSON.parse((await run(['get', '--json', '--format', 'hex', '/a/b/c'])).stdout)).toEqual({
       path: '/a/b/c',
       format: 'hex',
@@ -85,12 +75,12 @@ describe('zkcoord data commands', () => {
     expect(withStat.stdout).toMatch(/\nversion +2\n/);
     // A leading dash after -- is data, not an option.
     expect(await run(['set', '/a/b/c', '--', '-1'])).toMatchObject({ code: 0 });
-    expect((await admin.getData(`${root}/a/b/c`)).data.toString()).toBe('-1');
+    expect((await fixture.admin.getData(`${root}/a/b/c`)).data.toString()).toBe('-1');
   });
 
   it('set --version and create on an existing node exit 65; a missing node exits 66', async () => {
     const { root, run } = await sandbox();
-    await admin.create(`${root}/n`, 'x');
+    await fixture.admin.create(`${root}/n`, 'x');
     const stale = await run(['set', '--version', '5', '/n', 'y']);
     expect(stale).toMatchObject({ code: 65, stdout: '' });
     expect(stale.stderr).toMatch(/^zkcoord set: BADVERSION: .*\(\/n\)\n$/);
@@ -98,7 +88,7 @@ describe('zkcoord data commands', () => {
     expect(updated.code).toBe(0);
     expect(JSON.parse(updated.stdout)).toEqual({
       path: '/n',
-      stat: jsonStat((await admin.getData(`${root}/n`)).stat),
+      stat: jsonStat((await fixture.admin.getData(`${root}/n`)).stat),
     });
     expect(await run(['create', '/n'])).toMatchObject({ code: 65, stdout: '' });
     for (const args of [
@@ -125,7 +115,7 @@ describe('zkcoord data commands', () => {
     expect(first.stdout).toMatch(/^\/job-\d{10}\n$/);
     expect(second.stdout).toMatch(/^\/job-\d{10}\n$/);
     expect(second.stdout > first.stdout).toBe(true);
-    expect((await admin.getData(`${root}${second.stdout.trim()}`)).data.toString()).toBe(
+    expect((await fixture.admin.getData(`${root}${second.stdout.trim()}`)).data.toString()).toBe(
       'from stdin',
     );
 
@@ -137,20 +127,20 @@ describe('zkcoord data commands', () => {
     expect(created.path).toMatch(/^\/e-\d{10}$/);
     expect(created.stat.ephemeralOwner).not.toBe('0');
     // zkcoord closed its session on exit, and its ephemeral node went with it.
-    expect(await admin.exists(`${root}${created.path}`)).toBeNull();
+    expect(await fixture.admin.exists(`${root}${created.path}`)).toBeNull();
 
     expect(await run(['create', '--mode', 'ttl', '--ttl', '1h', '/t'])).toMatchObject({
       code: 0,
       stdout: '/t\n',
     });
     expect(await run(['create', '--mode', 'container', '/c'])).toMatchObject({ code: 0 });
-    expect(await admin.exists(`${root}/t`)).not.toBeNull();
+    expect(await fixture.admin.exists(`${root}/t`)).not.toBeNull();
   });
 
   it('ls sorts children; ls -R and tree show the subtree; --json shapes', async () => {
     const { root, run } = await sandbox();
     for (const path of ['/s', '/s/b', '/s/a', '/s/a/y', '/s/a/x', '/s/c']) {
-      await admin.create(`${root}${path}`);
+      await fixture.admin.create(`${root}${path}`);
     }
     expect(await run(['ls', '/s'])).toMatchObject({ code: 0, stdout: 'a\nb\nc\n', stderr: '' });
     expect(JSON.parse((await run(['ls', '--json', '/s'])).stdout)).toEqual({
@@ -177,9 +167,9 @@ describe('zkcoord data commands', () => {
 
   it('stat: aligned lines with ISO times; --json with the library field names', async () => {
     const { root, run } = await sandbox();
-    await admin.create(`${root}/n`, 'four');
-    await admin.create(`${root}/n/child`);
-    const stat = (await admin.exists(`${root}/n`))!;
+    await fixture.admin.create(`${root}/n`, 'four');
+    await fixture.admin.create(`${root}/n/child`);
+    const stat = (await fixture.admin.exists(`${root}/n`))!;
     const human = await run(['stat', '/n']);
     expect(human.code).toBe(0);
     const lines = human.stdout.trimEnd().split('\n');
@@ -212,15 +202,15 @@ describe('zkcoord data commands', () => {
   it('rm: one node; -R deletes the subtree depth first; not empty 65, missing 66, / refused', async () => {
     const { root, run } = await sandbox();
     for (const path of ['/r', '/r/a', '/r/a/b', '/r/c', '/keep'])
-      await admin.create(`${root}${path}`);
+      await fixture.admin.create(`${root}${path}`);
     const notEmpty = await run(['rm', '/r']);
     expect(notEmpty).toMatchObject({ code: 65, stdout: '' });
     expect(notEmpty.stderr).toMatch(/^zkcoord rm: NOTEMPTY: /);
     // A version that does not match deletes nothing, not even the children.
     expect(await run(['rm', '--version', '3', '-R', '/r'])).toMatchObject({ code: 65 });
-    expect((await admin.getChildren(`${root}/r`)).children.sort()).toEqual(['a', 'c']);
+    expect((await fixture.admin.getChildren(`${root}/r`)).children.sort()).toEqual(['a', 'c']);
     expect(await run(['rm', '-R', '/r'])).toMatchObject({ code: 0, stdout: '', stderr: '' });
-    expect((await admin.getChildren(root)).children).toEqual(['keep']);
+    expect((await fixture.admin.getChildren(root)).children).toEqual(['keep']);
     expect(await run(['rm', '--version', '0', '/keep'])).toMatchObject({ code: 0 });
     expect((await run(['rm', '/keep'])).code).toBe(66);
     const refused = await run(['rm', '-R', '/']);
@@ -230,9 +220,9 @@ describe('zkcoord data commands', () => {
 
   it('acl set and acl get; an ACL that shuts us out exits 77', async () => {
     const { root, run } = await sandbox();
-    await admin.create(`${root}/n`);
+    await fixture.admin.create(`${root}/n`);
     const bob = digestId('bob', 'secret');
-    // World keeps admin rights: without them the server would mask the digest (bob:x) on reads.
+    // World keeps fixture.admin rights: without them the server would mask the digest (bob:x) on reads.
     expect(
       await run([
         'acl',
@@ -243,7 +233,7 @@ describe('zkcoord data commands', () => {
         'ip:10.0.0.0/8:rw',
       ]),
     ).toMatchObject({ code: 0, stdout: '', stderr: '' });
-    expect((await admin.getACL(`${root}/n`)).acl).toEqual([
+    expect((await fixture.admin.getACL(`${root}/n`)).acl).toEqual([
       { perms: 29, id: { scheme: 'world', id: 'anyone' } },
       { perms: 31, id: { scheme: 'digest', id: bob } },
       { perms: 3, id: { scheme: 'ip', id: '10.0.0.0/8' } },
@@ -263,7 +253,7 @@ describe('zkcoord data commands', () => {
     });
     expect((await run(['acl', 'set', '--version', '0', '/n', 'world:anyone:r'])).code).toBe(65);
 
-    await admin.setACL(`${root}/n`, [{ perms: 31, id: { scheme: 'digest', id: bob } }]);
+    await fixture.admin.setACL(`${root}/n`, [{ perms: 31, id: { scheme: 'digest', id: bob } }]);
     const denied = await run(['get', '/n']);
     expect(denied).toMatchObject({ code: 77, stdout: '' });
     expect(denied.stderr).toMatch(/^zkcoord get: not allowed: NOAUTH: .*\n$/);
@@ -283,7 +273,7 @@ describe('zkcoord data commands', () => {
     const closed = `127.0.0.1:${await freePort()}`;
     const env = { ZKCOORD_CONNECT: closed };
     const run = (args: readonly string[]): Promise<CliExit> =>
-      new CliRun(cli.main, args, env).exited;
+      new CliRun(fixture.cli.main, args, env).exited;
     const cases: [string[], RegExp][] = [
       [['ls'], /^zkcoord ls: missing the path$/],
       [['ls', 'relative'], /^zkcoord ls: .*must start with/],
@@ -315,7 +305,7 @@ describe('zkcoord data commands', () => {
       expect(lines[0]).toMatch(cases[i]![1]);
       expect(lines[1]).toMatch(/^usage: zkcoord /);
     });
-    const noConnect = await new CliRun(cli.main, ['ls', '/']).exited;
+    const noConnect = await new CliRun(fixture.cli.main, ['ls', '/']).exited;
     expect(noConnect.code).toBe(64);
     expect(noConnect.stderr).toMatch(/^zkcoord ls: missing --connect/);
     const unknown = await run(['frobnicate']);
@@ -339,20 +329,20 @@ describe('zkcoord data commands', () => {
       ['sync'],
     ];
     const results = await Promise.all(
-      commands.map((command) => new CliRun(cli.main, [...command, '--help']).exited),
+      commands.map((command) => new CliRun(fixture.cli.main, [...command, '--help']).exited),
     );
     results.forEach((result, i) => {
       expect(result).toMatchObject({ code: 0, stderr: '' });
       expect(result.stdout).toMatch(new RegExp(`^Usage: zkcoord ${commands[i]!.join(' ')}`));
       expect(result.stdout).toContain('--connect <servers>');
     });
-    const top = await new CliRun(cli.main, ['--help']).exited;
+    const top = await new CliRun(fixture.cli.main, ['--help']).exited;
     for (const [command] of commands) expect(top.stdout).toContain(`zkcoord ${command!}`);
   });
 
   it('exits 69 naming the hosts when no server answers; 66 with a hint for a missing chroot', async () => {
     const closed = `127.0.0.1:${await freePort()}`;
-    const unreachable = await new CliRun(cli.main, [
+    const unreachable = await new CliRun(fixture.cli.main, [
       'ls',
       '/',
       '--connect',
@@ -368,7 +358,7 @@ describe('zkcoord data commands', () => {
       ),
     );
     const chroot = uniqueRoot('cli-missing');
-    const missing = await new CliRun(cli.main, [
+    const missing = await new CliRun(fixture.cli.main, [
       'ls',
       '/',
       '--connect',

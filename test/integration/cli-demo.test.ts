@@ -1,9 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { connect } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ZooKeeper } from '../../src/index.js';
-import { buildCli, CliRun } from './cli-helpers.js';
-import type { BuiltCli } from './cli-helpers.js';
+import { describe, expect, it } from 'vitest';
+import { cliAndAdmin, CliRun } from './cli-helpers.js';
 import { connectString } from './helpers.js';
 
 // `zkcoord demo` end to end: the README's first command. Against the shared server for the full
@@ -31,21 +29,17 @@ function processesMatching(pattern: string): string[] {
 }
 
 describe('zkcoord demo', () => {
-  let cli: BuiltCli;
-  let admin: ZooKeeper;
-
-  beforeAll(async () => {
-    [cli, admin] = await Promise.all([buildCli(), ZooKeeper.connect(connectString())]);
-  }, 60_000);
-
-  afterAll(async () => {
-    await admin.close();
-    await cli.remove();
-  });
+  const fixture = cliAndAdmin();
 
   it('runs contention, kills the holder, sees the takeover, checks the result and cleans up', async () => {
     const args = ['demo', '--connect', connectString(), '--workers', '3'];
-    const run = new CliRun(cli.main, [...args, '--contend', '1500ms', '--session-timeout', '2s']);
+    const run = new CliRun(fixture.cli.main, [
+      ...args,
+      '--contend',
+      '1500ms',
+      '--session-timeout',
+      '2s',
+    ]);
     const exit = await run.exited;
     expect(exit.stderr).toBe('');
     expect(exit.code).toBe(0);
@@ -54,18 +48,18 @@ describe('zkcoord demo', () => {
     expect(exit.stdout).toContain('only grew');
     expect(exit.stdout).toContain('no update lost');
     // Against someone else's servers it leaves nothing behind.
-    const { children } = await admin.getChildren('/');
+    const { children } = await fixture.admin.getChildren('/');
     expect(children.filter((name) => name.startsWith('zkcoord-demo-'))).toEqual([]);
   }, 60_000);
 
   it('refuses bad options with exit 64', async () => {
-    const exit = await new CliRun(cli.main, ['demo', '--workers', '1']).exited;
+    const exit = await new CliRun(fixture.cli.main, ['demo', '--workers', '1']).exited;
     expect(exit.code).toBe(64);
     expect(exit.stderr).toContain('--workers must be an integer from 2 to 50');
   });
 
   it('Ctrl-C stops the workers and its local server, exit 130', async () => {
-    const run = new CliRun(cli.main, ['demo', '--workers', '2']);
+    const run = new CliRun(fixture.cli.main, ['demo', '--workers', '2']);
     await run.waitFor(' holds ', 60_000);
     const port = Number(/is up on 127\.0\.0\.1:(\d+)/.exec(run.stdout)?.[1]);
     expect(port).toBeGreaterThan(0);

@@ -7,6 +7,9 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { afterAll, beforeAll } from 'vitest';
+import { ZooKeeper } from '../../src/index.js';
+import { connectString } from './helpers.js';
 
 const REPO = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -38,6 +41,41 @@ export async function buildCli(): Promise<BuiltCli> {
   return {
     main: join(outDir, 'cli/main.js'),
     remove: () => rm(outDir, { recursive: true, force: true }),
+  };
+}
+
+/** What `cliAndAdmin` gives a describe block: read its fields in tests, once beforeAll has run. */
+export interface CliAndAdmin {
+  readonly cli: BuiltCli;
+  /** A client of the shared server, to set up and check what the commands did. */
+  readonly admin: ZooKeeper;
+}
+
+/**
+ * For the enclosing describe: the CLI built once and an admin client, both gone after its last
+ * test (after the describe's own afterAll hooks, which run first).
+ */
+export function cliAndAdmin(): CliAndAdmin {
+  let cli: BuiltCli | undefined;
+  let admin: ZooKeeper | undefined;
+  beforeAll(async () => {
+    [cli, admin] = await Promise.all([buildCli(), ZooKeeper.connect(connectString())]);
+  }, 60_000);
+  afterAll(async () => {
+    await admin?.close();
+    await cli?.remove();
+  });
+  const ready = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error('cliAndAdmin: read in a test, after beforeAll');
+    return value;
+  };
+  return {
+    get cli() {
+      return ready(cli);
+    },
+    get admin() {
+      return ready(admin);
+    },
   };
 }
 

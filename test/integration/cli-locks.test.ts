@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { ZooKeeper } from '../../src/index.js';
 import { Mutex, ReadWriteLock, Semaphore } from '../../src/recipes/index.js';
 import type { LockLease } from '../../src/recipes/index.js';
-import { buildCli, CliRun } from './cli-helpers.js';
-import type { BuiltCli, CliExit } from './cli-helpers.js';
+import { cliAndAdmin, CliRun } from './cli-helpers.js';
+import type { CliExit } from './cli-helpers.js';
 import { connectString, uniqueRoot } from './helpers.js';
 
 interface JsonEntry {
@@ -42,20 +42,13 @@ const hex = (zk: ZooKeeper): string => `0x${zk.sessionId.toString(16)}`;
 // Contenders are zkcoord locks in this process, each on a session of its own: to the server and
 // to `zkcoord locks`, each is a separate contender.
 describe('zkcoord locks', () => {
-  let cli: BuiltCli;
-  let admin: ZooKeeper;
+  const fixture = cliAndAdmin();
   const sessions: ZooKeeper[] = [];
   const waits: AbortController[] = [];
-
-  beforeAll(async () => {
-    [cli, admin] = await Promise.all([buildCli(), ZooKeeper.connect(connectString())]);
-  }, 60_000);
 
   afterAll(async () => {
     for (const wait of waits) wait.abort();
     await Promise.all(sessions.map((zk) => zk.close()));
-    await admin.close();
-    await cli.remove();
   });
 
   async function sandbox(): Promise<{
@@ -64,11 +57,11 @@ describe('zkcoord locks', () => {
     session: () => Promise<ZooKeeper>;
   }> {
     const root = uniqueRoot('cli-locks');
-    await admin.create(root);
+    await fixture.admin.create(root);
     const servers = `${connectString()}${root}`;
     return {
       root,
-      run: (args) => new CliRun(cli.main, args, { ZKCOORD_CONNECT: servers }).exited,
+      run: (args) => new CliRun(fixture.cli.main, args, { ZKCOORD_CONNECT: servers }).exited,
       session: async () => {
         const zk = await ZooKeeper.connect(servers);
         sessions.push(zk);
@@ -242,7 +235,7 @@ describe('zkcoord locks', () => {
 
   it('"free" for an empty queue, exit 66 for a missing path, 64 for a bad --kind', async () => {
     const { root, run } = await sandbox();
-    await admin.create(`${root}/idle`);
+    await fixture.admin.create(`${root}/idle`);
     expect(await run(['locks', '/idle'])).toMatchObject({ code: 0, stdout: 'free\n', stderr: '' });
     const json = await run(['locks', '--json', '/idle']);
     expect(JSON.parse(json.stdout)).toEqual({

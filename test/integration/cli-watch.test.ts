@@ -1,8 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ZooKeeper } from '../../src/index.js';
+import { describe, expect, it } from 'vitest';
 import { FaultProxy } from '../../src/testing/index.js';
-import { buildCli, CliRun, isAlive } from './cli-helpers.js';
-import type { BuiltCli } from './cli-helpers.js';
+import { cliAndAdmin, CliRun, isAlive } from './cli-helpers.js';
 import { connectString, uniqueRoot } from './helpers.js';
 
 const EVENT_LINE = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z (\S+) +(\S+)(.*)$/;
@@ -28,17 +26,7 @@ async function until(what: string, check: () => boolean): Promise<void> {
 }
 
 describe('zkcoord watch', () => {
-  let cli: BuiltCli;
-  let admin: ZooKeeper;
-
-  beforeAll(async () => {
-    [cli, admin] = await Promise.all([buildCli(), ZooKeeper.connect(connectString())]);
-  }, 60_000);
-
-  afterAll(async () => {
-    await admin.close();
-    await cli.remove();
-  });
+  const fixture = cliAndAdmin();
 
   /** A watch running in a fresh chroot, once it reports the watch is set. */
   async function startWatch(
@@ -46,8 +34,8 @@ describe('zkcoord watch', () => {
     servers = connectString(),
   ): Promise<{ root: string; watch: CliRun }> {
     const root = uniqueRoot('cli-watch');
-    await admin.create(root);
-    const watch = new CliRun(cli.main, ['watch', ...args], {
+    await fixture.admin.create(root);
+    const watch = new CliRun(fixture.cli.main, ['watch', ...args], {
       ZKCOORD_CONNECT: `${servers}${root}`,
     });
     await watch.waitFor('Ctrl-C to stop');
@@ -56,10 +44,10 @@ describe('zkcoord watch', () => {
 
   it('-R prints one line per event below the path until SIGINT, then exits 0', async () => {
     const { root, watch } = await startWatch(['-R', '/w']);
-    await admin.create(`${root}/w`);
-    await admin.create(`${root}/w/a`, 'x');
-    await admin.setData(`${root}/w/a`, 'y');
-    await admin.delete(`${root}/w/a`);
+    await fixture.admin.create(`${root}/w`);
+    await fixture.admin.create(`${root}/w/a`, 'x');
+    await fixture.admin.setData(`${root}/w/a`, 'y');
+    await fixture.admin.delete(`${root}/w/a`);
     await until('four events', () => events(watch.stdout).length === 4);
     watch.process.kill('SIGINT');
     const end = await watch.exited;
@@ -76,10 +64,10 @@ describe('zkcoord watch', () => {
 
   it('--json prints one object per line; without -R the node only; SIGTERM exits 0', async () => {
     const { root, watch } = await startWatch(['--json', '/w']);
-    await admin.create(`${root}/w`);
-    await admin.create(`${root}/w/child`);
-    await admin.setData(`${root}/w/child`, 'not watched');
-    await admin.setData(`${root}/w`, 'watched');
+    await fixture.admin.create(`${root}/w`);
+    await fixture.admin.create(`${root}/w/child`);
+    await fixture.admin.setData(`${root}/w/child`, 'not watched');
+    await fixture.admin.setData(`${root}/w`, 'watched');
     await until('three events', () => watch.stdout.split('\n').length === 4);
     watch.process.kill('SIGTERM');
     const end = await watch.exited;
@@ -109,7 +97,7 @@ describe('zkcoord watch', () => {
     expect(watch.stdout).toMatch(
       /Z watchResumed +\/w {2}\(reconnected; changes made while disconnected were not replayed\)\n$/,
     );
-    await admin.create(`${root}/w`);
+    await fixture.admin.create(`${root}/w`);
     await watch.waitFor('nodeCreated');
     watch.process.kill('SIGINT');
     const end = await watch.exited;
