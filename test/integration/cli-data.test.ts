@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { digestId } from '../../src/index.js';
 import type { Stat } from '../../src/index.js';
 import { freePort } from '../../src/testing/index.js';
-import { cliAndAdmin, CliRun } from './cli-helpers.js';
+import { cliAndAdmin, CliRun, expectUsageError } from './cli-helpers.js';
 import type { CliExit } from './cli-helpers.js';
 import { connectString, uniqueRoot } from './helpers.js';
 
@@ -296,14 +296,7 @@ describe('zkcoord data commands', () => {
     ];
     const results = await Promise.all(cases.map(([args]) => run(args)));
     results.forEach((result, i) => {
-      const lines = result.stderr.trimEnd().split('\n');
-      expect({ code: result.code, stdout: result.stdout, lines: lines.length }).toEqual({
-        code: 64,
-        stdout: '',
-        lines: 2,
-      });
-      expect(lines[0]).toMatch(cases[i]![1]);
-      expect(lines[1]).toMatch(/^usage: zkcoord /);
+      expectUsageError(result, cases[i]![1], /^usage: zkcoord /);
     });
     const noConnect = await new CliRun(fixture.cli.main, ['ls', '/']).exited;
     expect(noConnect.code).toBe(64);

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { ZooKeeper } from '../../src/index.js';
 import { connectString } from './helpers.js';
 
@@ -84,6 +84,21 @@ export interface CliExit {
   readonly signal: NodeJS.Signals | null;
   readonly stdout: string;
   readonly stderr: string;
+}
+
+/**
+ * A refused command line: exit 64, nothing on stdout, and exactly two lines on stderr, what was
+ * wrong (`message`) and then the usage line (`usage`).
+ */
+export function expectUsageError(result: CliExit, message: RegExp, usage: RegExp): void {
+  const lines = result.stderr.trimEnd().split('\n');
+  expect({ code: result.code, stdout: result.stdout, lines: lines.length }).toEqual({
+    code: 64,
+    stdout: '',
+    lines: 2,
+  });
+  expect(lines[0]).toMatch(message);
+  expect(lines[1]).toMatch(usage);
 }
 
 /** One running `zkcoord` process, its output collected as it comes. */
