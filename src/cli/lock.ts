@@ -142,12 +142,12 @@ class LockRun {
   }
 
   /**
-   * Releases and waits for it, at most a session timeout: by then a server has dropped the session
-   * and its node anyway. Failures are reported but do not change the exit status.
+   * Releases and waits for it: a release settles within a session timeout, at once when the
+   * session is already lost. Failures are reported but do not change the exit status.
    */
   private async release(lease: LockLease): Promise<void> {
     try {
-      await lease.release({ signal: AbortSignal.timeout(this.command.sessionTimeoutMs) });
+      await lease.release();
       this.verbose(`released ${lease.path}`);
     } catch (error) {
       this.verbose(`release of ${lease.path} unconfirmed: ${messageOf(error)}`);

@@ -349,10 +349,14 @@ export class Connection {
     this.heartbeat.unref();
   }
 
-  /** Closes the socket and fails every outstanding request (see failureFor). Idempotent. */
+  /**
+   * Closes the socket and fails every outstanding request (see failureFor). Idempotent. What this
+   * tick batched is dropped, not written: after a session was declared lost, a request must not
+   * reach a server that may still have the session (a holder's guarded write, after its lease
+   * was reported lost). `end()` is the close that flushes.
+   */
   close(error: Error): void {
     if (this.closed) return;
-    this.writeOut();
     this.closed = true;
     clearTimeout(this.heartbeat);
     this.socket.destroy();

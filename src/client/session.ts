@@ -51,10 +51,7 @@ export class Session implements AuthPort {
   /** Bumped whenever the session is lost or closed: connect loops of an older epoch give up. */
   private epoch = 0;
   private readonly lossTimer = new LossTimer(
-    () =>
-      this.state === 'connected' || this.state === 'reconnected' || this.state === 'suspended'
-        ? this.liveness.lastAnsweredSendTime + this.negotiatedTimeoutMs
-        : undefined,
+    () => this.trustDeadline,
     () => {
       this.loseSession('timeout');
     },
@@ -96,6 +93,17 @@ export class Session implements AuthPort {
   /** True once close() was called. */
   get closing(): boolean {
     return this.closePromise !== undefined;
+  }
+
+  /**
+   * When the server may have expired the session (monotonic ms, `performance.now()`): one session
+   * timeout after the send time of the last request it answered, since it touched the session no
+   * earlier than it received that request. Undefined while no session is being watched.
+   */
+  get trustDeadline(): number | undefined {
+    return this.state === 'connected' || this.state === 'reconnected' || this.state === 'suspended'
+      ? this.liveness.lastAnsweredSendTime + this.negotiatedTimeoutMs
+      : undefined;
   }
 
   /** The server of the current connection, if connected. */

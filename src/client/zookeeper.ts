@@ -41,6 +41,9 @@ import type {
 
 export type ZooKeeperState = SessionState;
 
+/** Told of every state change; see `ZooKeeper.observeState`. */
+export type StateObserver = (state: ZooKeeperState, change: StateChange) => void;
+
 interface ZooKeeperEvents {
   /** Every state change; `change` says from what and, for `lost`, why. */
   state: [state: ZooKeeperState, change: StateChange];
@@ -56,6 +59,7 @@ interface ZooKeeperEvents {
  */
 export class ZooKeeper extends EventEmitter<ZooKeeperEvents> {
   private readonly ops: OpContext;
+  private readonly stateObservers = new Set<StateObserver>();
 
   private constructor(
     private readonly session: Session,
@@ -63,9 +67,6 @@ export class ZooKeeper extends EventEmitter<ZooKeeperEvents> {
     persistentWatchRemoval: 'any' | 'exact',
   ) {
     super();
-    // Every held lease and waiting acquire listens to the state: a thousand of them on one
-    // session are normal use, not a listener leak.
-    this.setMaxListeners(0);
     this.ops = {
       session,
       chroot,
@@ -76,6 +77,16 @@ export class ZooKeeper extends EventEmitter<ZooKeeperEvents> {
     session.onStateChange = (state, detail) => {
       const change: StateChange = { state, previous, ...detail };
       previous = state;
+      // A snapshot: an observer may add or remove observers (a lease ending, a new one starting).
+      for (const observer of [...this.stateObservers]) {
+        try {
+          observer(state, change);
+        } catch (error) {
+          process.nextTick(() => {
+            throw error;
+          });
+        }
+      }
       this.emit('state', state, change);
     };
   }
@@ -92,6 +103,28 @@ export class ZooKeeper extends EventEmitter<ZooKeeperEvents> {
   /** The session id the server gave us (0n until connected). */
   get sessionId(): bigint {
     return this.session.sessionId;
+  }
+
+  /**
+   * When the server may have expired the session, on the `performance.now()` clock: one session
+   * timeout after the send time of the last request it answered. Undefined while there is no
+   * session to trust (lost, closed, failed) or the server cannot vouch for it (read-only). The
+   * client declares the session `lost` at this moment; reading it lets a check be exact even when
+   * the event loop was too busy for the loss timer to run on time.
+   */
+  get sessionDeadline(): number | undefined {
+    return this.session.trustDeadline;
+  }
+
+  /**
+   * Calls `observer` on every state change, before any `'state'` event listener, each observer
+   * apart: one that throws (the error is rethrown on the next tick, as an uncaught exception)
+   * stops neither the others nor the event. What must react to the session whatever user code
+   * does — leases, waiting acquires — observes this way. Returns the function that stops it.
+   */
+  observeState(observer: StateObserver): () => void {
+    this.stateObservers.add(observer);
+    return () => this.stateObservers.delete(observer);
   }
 
   /** The session timeout the server granted, in ms. */

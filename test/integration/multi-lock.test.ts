@@ -28,6 +28,9 @@ function logged(name: string, lock: Lockable, log: string[], fencingToken?: bigi
         get held() {
           return lease.held;
         },
+        assertHeld: () => {
+          lease.assertHeld();
+        },
         release: async (releaseOptions) => {
           log.push(name);
           await lease.release(releaseOptions);

@@ -21,7 +21,9 @@ export type LeaseLossCause =
   /** The client was closed. */
   | 'closed'
   /** Our lock node was deleted by someone else (an operator, a script). */
-  | 'nodeDeleted';
+  | 'nodeDeleted'
+  /** We let go: only `assertHeld()` after `release()` says this; `signal` never aborts with it. */
+  | 'released';
 
 /** The reason a lease's `signal` aborts with: the hold can no longer be trusted. */
 export class LeaseLostError extends ZkCoordError {
@@ -45,5 +47,7 @@ function describe(cause: LeaseLossCause): string {
       return 'the ZooKeeper client was closed';
     case 'nodeDeleted':
       return 'the lock node was deleted by someone else';
+    case 'released':
+      return 'it was released';
   }
 }

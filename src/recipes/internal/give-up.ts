@@ -4,7 +4,7 @@ import {
   InvalidArgumentError,
   SessionExpiredError,
 } from '../../client/index.js';
-import type { ZooKeeper, ZooKeeperState } from '../../client/index.js';
+import type { ZooKeeper } from '../../client/index.js';
 import { abortable } from './abortable.js';
 import { LockTimeoutError } from './errors.js';
 
@@ -32,12 +32,17 @@ export function validateTimeout(timeout: number | undefined): void {
 export class GiveUp {
   private readonly controller = new AbortController();
   private readonly timer: NodeJS.Timeout | undefined;
-  private readonly onState: (state: ZooKeeperState) => void;
+  private readonly stopObserving: () => void;
   private readonly onAbort: () => void;
+  /**
+   * The session the wait runs in: the current one, or, when there is none (lost, a new one on its
+   * way), the next one to connect. Any other session ends the wait: our node went with ours.
+   */
+  private session: bigint | undefined;
 
   constructor(
-    private readonly zk: ZooKeeper,
-    path: string,
+    zk: ZooKeeper,
+    private readonly path: string,
     private readonly options: AcquireOptions,
   ) {
     const timeout = options.timeout;
@@ -51,16 +56,24 @@ export class GiveUp {
     };
     options.signal?.addEventListener('abort', this.onAbort);
     if (options.signal?.aborted === true) this.onAbort();
-    const sessionId = zk.sessionId;
-    this.onState = (state) => {
+    this.session = zk.sessionId === 0n ? undefined : zk.sessionId;
+    this.stopObserving = zk.observeState((state) => {
       if (state === 'lost') this.controller.abort(new SessionExpiredError(path));
       if (state === 'closed') this.controller.abort(new ClientClosedError());
       // The client stops for good: no watch will fire and no request will be answered.
       if (state === 'authFailed') this.controller.abort(new AuthFailedError(path));
-      if ((state === 'connected' || state === 'readOnly') && zk.sessionId !== sessionId)
-        this.controller.abort(new SessionExpiredError(path));
-    };
-    zk.on('state', this.onState);
+      if (state === 'connected' || state === 'readOnly') this.inSession(zk.sessionId);
+    });
+  }
+
+  /** Our node was made by `owner`: the wait is that session's from now on. */
+  ownedBy(owner: bigint): void {
+    this.inSession(owner);
+  }
+
+  private inSession(sessionId: bigint): void {
+    this.session ??= sessionId;
+    if (sessionId !== this.session) this.controller.abort(new SessionExpiredError(this.path));
   }
 
   /** Aborts, with the reason, when we give up: to hand the same end to a nested wait. */
@@ -85,6 +98,6 @@ export class GiveUp {
   dispose(): void {
     clearTimeout(this.timer);
     this.options.signal?.removeEventListener('abort', this.onAbort);
-    this.zk.off('state', this.onState);
+    this.stopObserving();
   }
 }

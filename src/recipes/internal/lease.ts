@@ -6,7 +6,13 @@ import {
   NotReadOnlyError,
   SessionExpiredError,
 } from '../../client/index.js';
-import type { CheckOpResult, Transaction, ZooKeeper, ZooKeeperState } from '../../client/index.js';
+import type {
+  CheckOpResult,
+  Stat,
+  Transaction,
+  ZooKeeper,
+  ZooKeeperState,
+} from '../../client/index.js';
 import { abortable } from './abortable.js';
 import { isConnectionTrouble, retryPause } from './connection-trouble.js';
 import { LeaseLostError } from './errors.js';
@@ -27,20 +33,23 @@ export function validateLostOn(value: unknown): LostOn {
   );
 }
 
+/** The node a lease rests on, as its create (or the read that found it) returned it. */
 export interface LeaseNode {
   readonly path: string;
-  readonly czxid: bigint;
+  readonly stat: Pick<Stat, 'czxid' | 'ephemeralOwner'>;
 }
 
 /**
  * What the holder of a lock gets. `signal` aborts (reason: LeaseLostError) as soon as the hold can
- * no longer be trusted; `release()` deletes our node, retrying through connection loss until it is
- * gone or the session is, so no queue is ever stuck behind a released lock.
+ * no longer be trusted; `held` and `assertHeld()` are exact at the moment they are called, also
+ * when the event loop was too busy for the signal to abort on time. `release()` deletes our node,
+ * retrying through connection loss until it is gone or its session is, so no queue is ever stuck
+ * behind a released lock.
  */
 export class Lease implements LockLease {
   /** Our lock node (for a MultiLock: the node of its last part). */
   readonly path: string;
-  /** The session that holds the lock. */
+  /** The session that holds the lock: the owner of our node. Any other session ends the hold. */
   readonly sessionId: bigint;
   /**
    * The czxid of our node: it grows from holder to holder, so a resource that remembers the
@@ -52,7 +61,7 @@ export class Lease implements LockLease {
 
   private readonly controller = new AbortController();
   private readonly heldSince = performance.now();
-  private readonly onState: (state: ZooKeeperState) => void;
+  private readonly stopObserving: () => void;
   private releasing: Promise<void> | undefined;
 
   /** Our node's deletion by someone else ends the hold. */
@@ -66,33 +75,57 @@ export class Lease implements LockLease {
     ownNode?: NodeWatch,
   ) {
     this.path = node.path;
-    this.sessionId = zk.sessionId;
-    this.fencingToken = node.czxid;
+    this.sessionId = node.stat.ephemeralOwner;
+    this.fencingToken = node.stat.czxid;
     this.signal = this.controller.signal;
-    this.onState = (state) => {
-      const cause = lossCauseFor(state, this.lostOn);
-      if (cause !== undefined) this.lose(cause);
-    };
     this.ownNode = ownNode ?? new NodeWatch(zk, node.path);
     void this.ownNode.ended.then((end) => {
       // closeSession deletes our node before `closed` is reported: say why it really went.
       if (end === 'deleted') this.lose(this.zk.closing ? 'closed' : 'nodeDeleted');
     });
-    zk.on('state', this.onState);
-    // The state may have moved between the acquire and now.
-    this.onState(zk.state);
+    // Observed, not listened to: a user's 'state' listener that throws must not silence us.
+    this.stopObserving = zk.observeState(() => {
+      this.checkTrust();
+    });
+    // The session may have moved between the acquire and now.
+    this.checkTrust();
   }
 
-  /** True until `release()` is called or the hold is lost. */
+  /**
+   * True until `release()` is called or the hold is lost. Exact when read: past the session's
+   * deadline it is false (and `signal` aborts now) even if the event loop has not yet let the
+   * client declare the session lost.
+   */
   get held(): boolean {
-    return this.releasing === undefined && !this.signal.aborted;
+    if (this.releasing !== undefined) return false;
+    this.checkTrust();
+    return !this.signal.aborted;
+  }
+
+  /**
+   * Throws, when the hold is not trusted at this moment, the LeaseLostError `signal` aborted with
+   * (lossCause `'released'` after `release()`). Call it right before a side effect that only the
+   * holder may make: after an `await`, the world may have moved on.
+   */
+  assertHeld(): void {
+    if (this.releasing !== undefined && !this.signal.aborted) {
+      throw new LeaseLostError(this.path, 'released');
+    }
+    this.checkTrust();
+    if (this.signal.aborted) throw this.signal.reason;
+  }
+
+  /** Ends the hold if what is known right now no longer supports it. */
+  private checkTrust(): void {
+    const cause = trustEnded(this.zk, this.sessionId, this.lostOn);
+    if (cause !== undefined) this.lose(cause);
   }
 
   private lose(cause: LeaseLossCause): void {
     if (this.releasing !== undefined || this.signal.aborted) return;
     this.controller.abort(new LeaseLostError(this.path, cause));
     publishLockEnd(this.path, this.heldSince, cause);
-    this.zk.off('state', this.onState);
+    this.stopObserving();
     this.ownNode.stop();
   }
 
@@ -106,8 +139,9 @@ export class Lease implements LockLease {
   }
 
   /**
-   * Releases the lock: deletes our node and resolves once it is confirmed gone (or went with the
-   * session). Through connection loss it keeps trying; with `signal`, the caller may stop waiting
+   * Releases the lock: deletes our node and resolves once it is confirmed gone, or at once when
+   * its session is: the node went with it. Through connection loss it keeps trying (a session
+   * timeout at most, when the session is lost instead); with `signal`, the caller may stop waiting
    * while the release goes on in the background. Idempotent.
    */
   release(options: { signal?: AbortSignal } = {}): Promise<void> {
@@ -117,14 +151,27 @@ export class Lease implements LockLease {
 
   private async deleteNode(): Promise<void> {
     if (!this.signal.aborted) publishLockEnd(this.path, this.heldSince, 'released');
-    this.zk.off('state', this.onState);
+    this.stopObserving();
     this.ownNode.stop();
-    await deleteUntilGone(this.zk, this.path);
+    await deleteUntilGone(this.zk, this.path, this.sessionId);
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
     await this.release();
   }
+}
+
+/**
+ * Why a hold of `owner`'s can no longer be trusted right now, if it cannot: from the state, the
+ * session (a new one means ours is gone, with our node), and the session's deadline, which the
+ * loss timer may not have acted on yet when the event loop stalled.
+ */
+function trustEnded(zk: ZooKeeper, owner: bigint, lostOn: LostOn): LeaseLossCause | undefined {
+  const cause = lossCauseFor(zk.state, lostOn);
+  if (cause !== undefined) return cause;
+  if (zk.sessionId !== owner) return 'lost';
+  const deadline = zk.sessionDeadline;
+  return deadline !== undefined && performance.now() >= deadline ? 'lost' : undefined;
 }
 
 function lossCauseFor(state: ZooKeeperState, lostOn: LostOn): LeaseLossCause | undefined {
@@ -145,13 +192,16 @@ function lossCauseFor(state: ZooKeeperState, lostOn: LostOn): LeaseLossCause | u
 }
 
 /**
- * Deletes a node of ours until it is confirmed gone: through connection loss and request
- * timeouts it tries again; when the session or the client ends, the server removes the ephemeral
- * node itself. On a read-only server the node is an earlier session's (a read-only server's own
- * sessions cannot create nodes), already reported lost: the quorum deletes it when it expires it.
+ * Deletes an ephemeral node of session `owner` until it is confirmed gone: through connection
+ * loss and request timeouts it tries again; when the session or the client ends, the server
+ * removes the node itself, so there is nothing left to do — and a delete sent on a later session
+ * would only wait for that session to connect, however long the outage. On a read-only server the
+ * node is an earlier session's (a read-only server's own sessions cannot create nodes), already
+ * reported lost: the quorum deletes it when it expires it.
  */
-export async function deleteUntilGone(zk: ZooKeeper, path: string): Promise<void> {
+export async function deleteUntilGone(zk: ZooKeeper, path: string, owner: bigint): Promise<void> {
   for (;;) {
+    if (zk.sessionId !== owner) return;
     try {
       await zk.delete(path);
       return;

@@ -28,7 +28,7 @@ export type LockMessage =
       readonly event: 'lost';
       readonly node: string;
       readonly holdMs: number;
-      readonly cause: LeaseLossCause;
+      readonly cause: Exclude<LeaseLossCause, 'released'>;
     };
 
 interface Held {
@@ -63,11 +63,7 @@ export async function traceAcquire<L extends Held | undefined>(
   }
 }
 
-export function publishLockEnd(
-  node: string,
-  heldSince: number,
-  cause: LeaseLossCause | 'released',
-): void {
+export function publishLockEnd(node: string, heldSince: number, cause: LeaseLossCause): void {
   if (!lockChannel.hasSubscribers) return;
   const holdMs = performance.now() - heldSince;
   publish(

@@ -9,8 +9,14 @@ export interface LockLease extends AsyncDisposable {
   readonly fencingToken: bigint;
   /** Aborts, with a LeaseLostError reason, when the hold can no longer be trusted. */
   readonly signal: AbortSignal;
-  /** True until `release()` is called or the hold is lost. */
+  /** True until `release()` is called or the hold is lost; exact at the moment it is read. */
   readonly held: boolean;
+  /**
+   * Throws the LeaseLostError `signal` aborted with when the hold is not trusted at this moment
+   * (lossCause `'released'` after `release()`): call it right before a side effect only the
+   * holder may make.
+   */
+  assertHeld(): void;
   /**
    * Lets go, resolving once the lock nodes are confirmed gone; with `signal` the caller may stop
    * waiting while the release goes on in the background. Idempotent.

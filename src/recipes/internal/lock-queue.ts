@@ -97,7 +97,7 @@ export async function acquireNode(
       if (blocker === undefined) return { node, ownNode };
       if (!options.wait) {
         ownNode.stop();
-        await deleteUntilGone(zk, node.path);
+        await deleteUntilGone(zk, node.path, node.stat.ephemeralOwner);
         return undefined;
       }
       const blockerIndex = queue.findIndex((p) => p.name === blocker);
@@ -156,7 +156,9 @@ export async function acquireNode(
     }
   } catch (error) {
     ownNode?.stop();
-    if (node !== undefined) void deleteUntilGone(zk, node.path).catch(() => undefined);
+    if (node !== undefined) {
+      void deleteUntilGone(zk, node.path, node.stat.ephemeralOwner).catch(() => undefined);
+    }
     throw give.reason() ?? error;
   } finally {
     waited.abort();
@@ -178,8 +180,16 @@ export async function createNode(
   const creating = protectedCreate(zk, parent, name, data, () => {
     give.check();
   });
-  return give.race(creating).catch((error: unknown) => {
-    void creating.then((late) => deleteUntilGone(zk, late.path)).catch(() => undefined);
+  const removeLate = (late: CreatedNode): void => {
+    void deleteUntilGone(zk, late.path, late.stat.ephemeralOwner).catch(() => undefined);
+  };
+  const node = await give.race(creating).catch((error: unknown) => {
+    void creating.then(removeLate, () => undefined);
     throw error;
   });
+  // Made on a session other than the one we waited in (ours was lost meanwhile): ours is gone.
+  give.ownedBy(node.stat.ephemeralOwner);
+  if (give.signal.aborted) removeLate(node);
+  give.check();
+  return node;
 }

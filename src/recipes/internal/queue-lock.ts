@@ -69,7 +69,7 @@ export class QueueLock {
   }
 
   private leaseFor({ node, ownNode }: QueuedNode): Lease {
-    return new Lease(this.zk, { path: node.path, czxid: node.stat.czxid }, this.lostOn, ownNode);
+    return new Lease(this.zk, node, this.lostOn, ownNode);
   }
 
   /** Runs `fn` while holding the lock and always releases it, also when `fn` throws. */

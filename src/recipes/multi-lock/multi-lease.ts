@@ -1,4 +1,5 @@
 import { abortable } from '../internal/abortable.js';
+import { LeaseLostError } from '../internal/errors.js';
 import type { LockLease } from '../internal/lock-lease.js';
 
 /**
@@ -29,6 +30,12 @@ export class MultiLease implements LockLease {
   /** True until `release()` is called or any part's hold is lost or released. */
   get held(): boolean {
     return this.releasing === undefined && this.parts.every((part) => part.held);
+  }
+
+  /** Throws the first part's LeaseLostError when any part is not held at this moment. */
+  assertHeld(): void {
+    if (this.releasing !== undefined) throw new LeaseLostError(this.path, 'released');
+    for (const part of this.parts) part.assertHeld();
   }
 
   /**

@@ -111,7 +111,7 @@ export class Semaphore {
   }
 
   private leaseOn(node: CreatedNode): Lease {
-    return new Lease(this.zk, { path: node.path, czxid: node.stat.czxid }, this.lostOn);
+    return new Lease(this.zk, node, this.lostOn);
   }
 
   private async take(options: AcquireOptions, wait: boolean): Promise<CreatedNode | undefined> {
@@ -129,11 +129,13 @@ export class Semaphore {
       mutex = queued.node;
       lease = await createNode(this.zk, this.leasesPath, LEASE_NAME, this.data, give);
       if (!(await this.waitForRoom(lease, give, wait))) {
-        await deleteUntilGone(this.zk, lease.path);
+        await deleteUntilGone(this.zk, lease.path, lease.stat.ephemeralOwner);
         lease = undefined;
       }
       // Before we return, so that the next waiter goes on at once.
-      await deleteUntilGone(this.zk, mutex.path);
+      await deleteUntilGone(this.zk, mutex.path, mutex.stat.ephemeralOwner);
+      // The session may have been lost while we deleted: then our lease node went with it.
+      give.check();
       return lease;
     } catch (error) {
       // The lease node first: the next mutex holder would count it.
@@ -164,5 +166,5 @@ export class Semaphore {
 }
 
 async function deleteInTurn(zk: ZooKeeper, nodes: readonly CreatedNode[]): Promise<void> {
-  for (const node of nodes) await deleteUntilGone(zk, node.path);
+  for (const node of nodes) await deleteUntilGone(zk, node.path, node.stat.ephemeralOwner);
 }
