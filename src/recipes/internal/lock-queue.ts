@@ -1,3 +1,4 @@
+import { SessionExpiredError } from '../../client/index.js';
 import type { Data, ZooKeeper } from '../../client/index.js';
 import { LeaseLostError } from './errors.js';
 import { readThrough } from './connection-trouble.js';
@@ -142,7 +143,8 @@ export async function acquireNode(
       );
       if ('end' in outcome) {
         give.check();
-        throw new LeaseLostError(node.path, outcome.end === 'deleted' ? 'nodeDeleted' : 'lost');
+        if (outcome.end === 'deleted') throw new LeaseLostError(node.path, 'nodeDeleted');
+        throw new SessionExpiredError(node.path);
       }
       if (outcome.event.type === 'nodeDeleted') {
         queue = await gone(outcome.node);

@@ -41,7 +41,7 @@ export async function protectedCreate(
       };
     } catch (error) {
       if (error instanceof NoNodeError) {
-        await ensureContainers(zk, parent);
+        await containersThrough(zk, parent);
         continue;
       }
       if (!isConnectionTrouble(error)) throw error;
@@ -49,6 +49,15 @@ export async function protectedCreate(
     const found = await findOurs(zk, parent, prefix);
     if (found !== undefined) return found;
     await retryPause();
+  }
+}
+
+/** Creates the missing parents; connection trouble only sends us round the loop, which may give up. */
+async function containersThrough(zk: ZooKeeper, parent: string): Promise<void> {
+  try {
+    await ensureContainers(zk, parent);
+  } catch (error) {
+    if (!isConnectionTrouble(error)) throw error;
   }
 }
 
