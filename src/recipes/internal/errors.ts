@@ -51,3 +51,30 @@ function describe(cause: LeaseLossCause): string {
       return 'it was released';
   }
 }
+
+/**
+ * The lock's parent has had 2^31 − 1 children created under it, the most its sequence count (a
+ * signed int) can number: ZooKeeper then names new children 2147483647 again, or negative when
+ * several creates are in flight, so new nodes can sort ahead of older ones — in our order and in
+ * Curator's and kazoo's — and no queue on that path can be trusted. Nothing is queued; deleting
+ * and re-creating the parent resets the count.
+ */
+export class SequenceWrappedError extends ZkCoordError {
+  declare readonly code: 'LOCK_SEQUENCE_WRAPPED';
+  /** The lock's path: the parent of the queue nodes. */
+  readonly path: string;
+  /** The child with the last or a negative sequence number. */
+  readonly node: string;
+  constructor(path: string, node: string) {
+    super(
+      'LOCK_SEQUENCE_WRAPPED',
+      `the lock ${path} has run out of sequence numbers (node ${node}: ZooKeeper counts children ` +
+        'created under a node in a signed 32-bit int, and past 2147483647 it repeats that number ' +
+        'or goes negative), so its queue order can no longer be trusted and nothing was queued; ' +
+        `delete the node ${path} and create it again (an acquire re-creates it if missing) while ` +
+        'no process holds or waits for the lock: that resets the count',
+    );
+    this.path = path;
+    this.node = node;
+  }
+}

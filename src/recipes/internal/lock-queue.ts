@@ -5,7 +5,7 @@ import { readThrough } from './connection-trouble.js';
 import { GiveUp } from './give-up.js';
 import type { AcquireOptions } from './give-up.js';
 import { deleteUntilGone } from './lease.js';
-import { queueOrder } from './node-names.js';
+import { unwrappedQueue } from './node-names.js';
 import type { Participant } from './node-names.js';
 import { NodeWatch, watchIfPresent } from './node-watch.js';
 import type { NodeWatchSet } from './node-watch.js';
@@ -42,10 +42,11 @@ export interface QueuedNode {
  * gives up (timeout, abort, session loss) deletes its node, so the queue moves on.
  *
  * Nodes created after ours get higher sequence numbers (the parent exists as long as our node
- * does), so the nodes ahead of us can only go away, never arrive. When a node that goes is the
- * first of our last listing, the rest of that listing is still true without it, and we go on
- * from there (holding the lock when it was our blocker) without listing again; when another node
- * goes, entries of the listing may be stale, and we list again.
+ * does, and a listing whose numbers have wrapped is refused), so the nodes ahead of us can only
+ * go away, never arrive. When a node that goes is the first of our last listing, the rest of that
+ * listing is still true without it, and we go on from there (holding the lock when it was our
+ * blocker) without listing again; when another node goes, entries of the listing may be stale,
+ * and we list again.
  *
  * To keep that listing off the hand-over, a waiter whose blocker is right ahead of it also
  * watches the node ahead of the blocker: when that goes, the blocker usually holds the lock, and
@@ -69,10 +70,16 @@ export async function acquireNode(
   let ownNode: NodeWatch | undefined;
   try {
     node = await createNode(zk, path, driver.nodeName, data, give);
+    // Ours alone first: on a wrapped parent nothing more is sent before we refuse.
+    unwrappedQueue(path, [node.name], driver.markers);
     // Issued in the same tick as the listing below, so both leave in one write.
     ownNode = new NodeWatch(zk, node.path);
     const list = async (): Promise<Participant[]> =>
-      queueOrder((await readThrough(give, () => zk.getChildren(path))).children, driver.markers);
+      unwrappedQueue(
+        path,
+        (await readThrough(give, () => zk.getChildren(path))).children,
+        driver.markers,
+      );
     const watch = (name: string): Promise<NodeWatchSet | null> =>
       readThrough(give, () => watchIfPresent(zk, `${path}/${name}`, waited.signal));
     let queue = await list();
