@@ -16,9 +16,13 @@ import type { CreatedNode } from '../internal/protected-create.js';
 import type { LockOptions } from '../internal/queue-lock.js';
 import { traceAcquire } from '../internal/lock-diagnostics.js';
 import { withLease } from '../internal/lock-lease.js';
+import { checkLeasesRecord } from './leases-record.js';
 
 export interface SemaphoreOptions extends LockOptions {
-  /** How many may hold a lease at once: a positive integer, the same in every process on the path. */
+  /**
+   * How many leases may be held at once: a positive integer, the same in every process on the
+   * path (it is recorded in the path's data, and another count is refused).
+   */
   readonly leases: number;
 }
 
@@ -44,7 +48,8 @@ function leaseDriver(leases: number): LockDriver {
  * InterProcessSemaphoreV2: waiters queue on a mutex at `<path>/locks`; its holder creates its
  * lease node `<path>/leases/_c_<uuid>-lease-<seq>` and, while more than N nodes are in `leases`,
  * waits for a change there (only it watches `leases`); then it lets go of the mutex. Every node
- * in `leases` uses up a lease, as Curator counts them.
+ * in `leases` uses up a lease, as Curator counts them. N is recorded in the data of `<path>` as
+ * kazoo records it, and a Semaphore with another N is refused.
  *
  * ```ts
  * const pool = new Semaphore(zk, '/limits/db-export', { leases: 3 });
@@ -77,8 +82,8 @@ export class Semaphore {
 
   /**
    * Waits for a lease and resolves with it (its node is in `leases/`, its fencing token that
-   * node's czxid). Rejects like Mutex.acquire; neither a lease node nor the internal mutex node is
-   * left behind.
+   * node's czxid). Rejects like Mutex.acquire, or with SemaphoreLeasesMismatchError when the path
+   * records another lease count; neither a lease node nor the internal mutex node is left behind.
    */
   async acquire(options: AcquireOptions = {}): Promise<Lease> {
     validateTimeout(options.timeout);
@@ -89,7 +94,10 @@ export class Semaphore {
     });
   }
 
-  /** A lease if one is free and nobody is waiting for one; otherwise undefined at once. */
+  /**
+   * A lease if one is free and nobody is waiting for one; otherwise undefined at once. Rejects
+   * with SemaphoreLeasesMismatchError like `acquire`.
+   */
   tryAcquire(): Promise<Lease | undefined> {
     return traceAcquire(this.path, async () => {
       const node = await this.take({}, false);
@@ -114,22 +122,51 @@ export class Semaphore {
     return new Lease(this.zk, { path: node.path, czxid: node.stat.czxid }, this.lostOn);
   }
 
+  /**
+   * Takes the internal mutex, creates our lease node, waits until `leases/` holds at most N nodes
+   * (ours among them) and lets go of the mutex; with `wait: false`, gives up instead of waiting.
+   * Resolves with our lease node, or undefined when it gave up.
+   *
+   * The lease count recorded in the path is read twice, each time in the same tick as a request
+   * we send anyway, so it costs no round trip: beside the mutex create, to refuse a mismatch
+   * before we wait in the queue (a tryAcquire too); and beside the lease create, the read that
+   * counts, since our mutex node now keeps the path from being reaped and re-created with
+   * another count before our lease node exists.
+   */
   private async take(options: AcquireOptions, wait: boolean): Promise<CreatedNode | undefined> {
     const give = new GiveUp(this.zk, this.path, options);
+    // A refused record ends our wait in the mutex queue at once.
+    const refused = new AbortController();
     let mutex: CreatedNode | undefined;
     let lease: CreatedNode | undefined;
     try {
-      const queued = await acquireNode(this.zk, this.locksPath, mutexDriver, this.data, {
-        signal: give.signal,
+      const queuing = acquireNode(this.zk, this.locksPath, mutexDriver, this.data, {
+        signal: AbortSignal.any([give.signal, refused.signal]),
         wait,
       });
-      if (queued === undefined) return undefined;
-      // The internal mutex is held only for this step; nobody needs to hear of its deletion.
-      queued.ownNode.stop();
-      mutex = queued.node;
-      lease = await createNode(this.zk, this.leasesPath, LEASE_NAME, this.data, give);
-      if (!(await this.waitForRoom(lease, give, wait))) {
-        await deleteUntilGone(this.zk, lease.path);
+      // After the mutex create: when that create succeeds, the read sees the path it is in.
+      const checking = this.checkRecord(give).catch((error: unknown) => {
+        refused.abort(error);
+        throw error;
+      });
+      const [queued, checked] = await Promise.allSettled([queuing, checking]);
+      if (queued.status === 'fulfilled' && queued.value !== undefined) {
+        // The internal mutex is held only for this step; nobody needs to hear of its deletion.
+        queued.value.ownNode.stop();
+        mutex = queued.value.node;
+      }
+      if (checked.status === 'rejected') throw checked.reason;
+      if (queued.status === 'rejected') throw queued.reason;
+      if (mutex === undefined) return undefined;
+
+      const creating = createNode(this.zk, this.leasesPath, LEASE_NAME, this.data, give);
+      const [confirmed, created] = await Promise.allSettled([this.checkRecord(give), creating]);
+      if (created.status === 'fulfilled') lease = created.value;
+      if (confirmed.status === 'rejected') throw confirmed.reason;
+      if (created.status === 'rejected') throw created.reason;
+
+      if (!(await this.waitForRoom(created.value, give, wait))) {
+        await deleteUntilGone(this.zk, created.value.path);
         lease = undefined;
       }
       // Before we return, so that the next waiter goes on at once.
@@ -143,6 +180,10 @@ export class Semaphore {
     } finally {
       give.dispose();
     }
+  }
+
+  private checkRecord(give: GiveUp): Promise<void> {
+    return checkLeasesRecord(this.zk, this.path, this.leases, give);
   }
 
   /** Whether at most N lease nodes exist, ours among them; with `wait`, waits until they do. */
