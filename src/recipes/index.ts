@@ -16,7 +16,7 @@ export type { QueueEntry } from './internal/introspection.js';
 export { ReadLock, ReadWriteLock, WriteLock } from './read-write-lock/index.js';
 export type { ReadWriteLockOptions } from './read-write-lock/index.js';
 export { Semaphore } from './semaphore/index.js';
-export type { SemaphoreOptions } from './semaphore/index.js';
+export type { SemaphoreAcquireOptions, SemaphoreOptions } from './semaphore/index.js';
 export { MultiLease, MultiLock } from './multi-lock/index.js';
 export type { Lockable } from './multi-lock/index.js';
 export type { LockLease } from './internal/lock-lease.js';
