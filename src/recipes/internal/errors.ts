@@ -78,3 +78,29 @@ export class SequenceWrappedError extends ZkCoordError {
     this.node = node;
   }
 }
+
+/**
+ * A Semaphore was opened with a lease count other than the one recorded in the data of its path
+ * by the processes already using it (as kazoo records it): N holders would no longer be a bound.
+ * Nothing is held and no node of ours is left behind.
+ */
+export class SemaphoreLeasesMismatchError extends ZkCoordError {
+  declare readonly code: 'SEMAPHORE_LEASES_MISMATCH';
+  readonly path: string;
+  /** The `leases` this Semaphore was given. */
+  readonly leases: number;
+  /** The count found in the data of `path`. */
+  readonly recordedLeases: number;
+  constructor(path: string, leases: number, recordedLeases: number) {
+    super(
+      'SEMAPHORE_LEASES_MISMATCH',
+      `the semaphore ${path} is used with leases: ${recordedLeases} (recorded in its data), ` +
+        `not ${leases}: give every process on this path the same leases; to change it, set ` +
+        `the data of ${path} to the new count while no process uses it (or wait until the ` +
+        `server has removed the idle semaphore's path, and its record with it)`,
+    );
+    this.path = path;
+    this.leases = leases;
+    this.recordedLeases = recordedLeases;
+  }
+}

@@ -38,25 +38,46 @@ interface Held {
 }
 
 /** Runs one acquire and publishes its outcome (a `tryAcquire` that gets nothing publishes nothing). */
-export async function traceAcquire<L extends Held | undefined>(
+export function traceAcquire<L extends Held | undefined>(
   lock: string,
   acquire: () => Promise<L>,
 ): Promise<L> {
+  return traced(lock, acquire, (lease) => (lease === undefined ? [] : [lease]));
+}
+
+/**
+ * traceAcquire for an acquire that takes several nodes at once (a Semaphore's `count`): one
+ * `acquired` per node, as a MultiLock publishes one per part, so that every `released` or `lost`
+ * pairs with an `acquired`.
+ */
+export function traceAcquireAll<L extends readonly Held[] | undefined>(
+  lock: string,
+  acquire: () => Promise<L>,
+): Promise<L> {
+  return traced(lock, acquire, (leases) => leases ?? []);
+}
+
+async function traced<R>(
+  lock: string,
+  acquire: () => Promise<R>,
+  held: (result: R) => readonly Held[],
+): Promise<R> {
   if (!lockChannel.hasSubscribers) return acquire();
   const startedAt = performance.now();
   try {
-    const lease = await acquire();
-    if (lease !== undefined) {
+    const result = await acquire();
+    const waitMs = performance.now() - startedAt;
+    for (const lease of held(result)) {
       publish({
         event: 'acquired',
         lock,
         node: lease.path,
         sessionId: lease.sessionId,
         fencingToken: lease.fencingToken,
-        waitMs: performance.now() - startedAt,
+        waitMs,
       });
     }
-    return lease;
+    return result;
   } catch (error) {
     publish({ event: 'failed', lock, waitMs: performance.now() - startedAt, error: codeOf(error) });
     throw error;

@@ -3,7 +3,7 @@ import { LockTimeoutError } from '../internal/errors.js';
 import { validateTimeout } from '../internal/give-up.js';
 import type { AcquireOptions } from '../internal/give-up.js';
 import type { LockLease } from '../internal/lock-lease.js';
-import { MultiLease, releaseInReverse } from './multi-lease.js';
+import { MultiLease, releaseInReverse } from '../internal/multi-lease.js';
 import { withLease } from '../internal/lock-lease.js';
 
 /** Anything a MultiLock can take part of: a Mutex, either half of a ReadWriteLock, a Semaphore. */

@@ -1,2 +1,2 @@
 export { Semaphore } from './semaphore.js';
-export type { SemaphoreOptions } from './semaphore.js';
+export type { SemaphoreAcquireOptions, SemaphoreOptions } from './semaphore.js';

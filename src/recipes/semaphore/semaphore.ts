@@ -11,16 +11,30 @@ import { deleteUntilGone, Lease, validateLostOn } from '../internal/lease.js';
 import type { LostOn } from '../internal/lease.js';
 import { acquireNode, createNode } from '../internal/lock-queue.js';
 import type { LockDriver } from '../internal/lock-queue.js';
+import { MultiLease } from '../internal/multi-lease.js';
 import { mutexDriver } from '../internal/mutex-driver.js';
 import type { CreatedNode } from '../internal/protected-create.js';
 import type { LockOptions } from '../internal/queue-lock.js';
-import { traceAcquire } from '../internal/lock-diagnostics.js';
+import { traceAcquireAll } from '../internal/lock-diagnostics.js';
 import { withLease } from '../internal/lock-lease.js';
+import { checkLeasesRecord } from './leases-record.js';
 
 export interface SemaphoreOptions extends LockOptions {
-  /** How many may hold a lease at once: a positive integer, the same in every process on the path. */
+  /**
+   * How many leases may be held at once: a positive integer, the same in every process on the
+   * path (it is recorded in the path's data, and another count is refused).
+   */
   readonly leases: number;
 }
+
+/** How many leases to take at once, besides how long to wait for them. */
+export interface SemaphoreAcquireOptions extends AcquireOptions {
+  /** All or none, released together: a positive integer ≤ `leases` (default 1). */
+  readonly count?: number;
+}
+
+/** Options that take one lease, whose hold is a plain Lease. */
+type OneLease = AcquireOptions & { readonly count?: 1 };
 
 /** Curator's InterProcessSemaphoreV2 layout. */
 const LOCKS = 'locks';
@@ -28,8 +42,10 @@ const LEASES = 'leases';
 const LEASE_NAME = 'lease-';
 
 /**
- * For introspection only: in sequence order the first `leases` nodes hold, since a lease node is
- * only ever created by the one waiter holding the internal mutex, and it comes last.
+ * For introspection only: in sequence order the first `leases` nodes hold, since lease nodes are
+ * only ever created by the one waiter holding the internal mutex, and they come last. A waiter
+ * taking several (`count`) cannot be told from holders by its nodes alone: those of its nodes
+ * that fall among the first N are reported as holding.
  */
 function leaseDriver(leases: number): LockDriver {
   return {
@@ -42,9 +58,10 @@ function leaseDriver(leases: number): LockDriver {
 /**
  * A fair, herd-free distributed counting semaphore in the layout of Curator's
  * InterProcessSemaphoreV2: waiters queue on a mutex at `<path>/locks`; its holder creates its
- * lease node `<path>/leases/_c_<uuid>-lease-<seq>` and, while more than N nodes are in `leases`,
- * waits for a change there (only it watches `leases`); then it lets go of the mutex. Every node
- * in `leases` uses up a lease, as Curator counts them.
+ * lease nodes `<path>/leases/_c_<uuid>-lease-<seq>` (one, or `count`) and, while more than N
+ * nodes are in `leases`, waits for a change there (only it watches `leases`); then it lets go of
+ * the mutex. Every node in `leases` uses up a lease, as Curator counts them. N is recorded in the
+ * data of `<path>` as kazoo records it, and a Semaphore with another N is refused.
  *
  * ```ts
  * const pool = new Semaphore(zk, '/limits/db-export', { leases: 3 });
@@ -77,86 +94,173 @@ export class Semaphore {
 
   /**
    * Waits for a lease and resolves with it (its node is in `leases/`, its fencing token that
-   * node's czxid). Rejects like Mutex.acquire; neither a lease node nor the internal mutex node is
-   * left behind.
+   * node's czxid); with `count` > 1, for that many leases at once, held as one MultiLease.
+   * Rejects like Mutex.acquire, or with SemaphoreLeasesMismatchError when the path records
+   * another lease count; neither a lease node nor the internal mutex node is left behind.
    */
-  async acquire(options: AcquireOptions = {}): Promise<Lease> {
+  acquire(options?: OneLease): Promise<Lease>;
+  acquire(options: SemaphoreAcquireOptions): Promise<Lease | MultiLease>;
+  async acquire(options: SemaphoreAcquireOptions = {}): Promise<Lease | MultiLease> {
     validateTimeout(options.timeout);
-    return traceAcquire(this.path, async () => {
-      const node = await this.take(options, true);
-      if (node === undefined) throw new Error('unreachable: a waiting acquire returned no node');
-      return this.leaseOn(node);
+    const count = this.validateCount(options.count);
+    const leases = await traceAcquireAll(this.path, async () => {
+      const nodes = await this.take(options, true, count);
+      if (nodes === undefined) throw new Error('unreachable: a waiting acquire returned no node');
+      return nodes.map((node) => this.leaseOn(node));
     });
+    return holdOf(leases);
   }
 
-  /** A lease if one is free and nobody is waiting for one; otherwise undefined at once. */
-  tryAcquire(): Promise<Lease | undefined> {
-    return traceAcquire(this.path, async () => {
-      const node = await this.take({}, false);
-      return node === undefined ? undefined : this.leaseOn(node);
+  /**
+   * `count` leases (default 1) if they are free and nobody is waiting for one; otherwise
+   * undefined at once. Rejects with SemaphoreLeasesMismatchError like `acquire`.
+   */
+  tryAcquire(options?: { readonly count?: 1 }): Promise<Lease | undefined>;
+  tryAcquire(options: { readonly count?: number }): Promise<Lease | MultiLease | undefined>;
+  async tryAcquire(
+    options: { readonly count?: number } = {},
+  ): Promise<Lease | MultiLease | undefined> {
+    const count = this.validateCount(options.count);
+    const leases = await traceAcquireAll(this.path, async () => {
+      const nodes = await this.take({}, false, count);
+      return nodes?.map((node) => this.leaseOn(node));
     });
+    return leases === undefined ? undefined : holdOf(leases);
   }
 
-  /** Runs `fn` while holding a lease and always releases it, also when `fn` throws. */
+  /** Runs `fn` while holding the leases and always releases them, also when `fn` throws. */
+  withLease<T>(fn: (lease: Lease) => Promise<T> | T, options?: OneLease): Promise<T>;
+  withLease<T>(
+    fn: (lease: Lease | MultiLease) => Promise<T> | T,
+    options: SemaphoreAcquireOptions,
+  ): Promise<T>;
   async withLease<T>(
     fn: (lease: Lease) => Promise<T> | T,
-    options: AcquireOptions = {},
+    options: SemaphoreAcquireOptions = {},
   ): Promise<T> {
-    return withLease(() => this.acquire(options), fn);
+    // Sound: the overloads pair a fn that takes only a Lease with options for one lease, for
+    // which acquire resolves with a Lease.
+    const run = fn as (lease: Lease | MultiLease) => Promise<T> | T;
+    return withLease(() => this.acquire(options), run);
   }
 
-  /** The lease nodes in order with their data; `holds` is false only for one still waiting. */
+  /** The lease nodes in order with their data; `holds` is true for the first N (see leaseDriver). */
   participants(): Promise<QueueEntry[]> {
     return describeQueue(this.zk, this.leasesPath, leaseDriver(this.leases));
+  }
+
+  private validateCount(count: unknown): number {
+    if (count === undefined) return 1;
+    if (typeof count !== 'number' || !Number.isSafeInteger(count) || count < 1) {
+      const got = typeof count === 'number' ? String(count) : typeof count;
+      throw new InvalidArgumentError(`count must be a positive integer, got ${got}`);
+    }
+    if (count > this.leases) {
+      throw new InvalidArgumentError(
+        `count must be at most leases (${this.leases}) or it could never be had, got ${count}`,
+      );
+    }
+    return count;
   }
 
   private leaseOn(node: CreatedNode): Lease {
     return new Lease(this.zk, node, this.lostOn);
   }
 
-  private async take(options: AcquireOptions, wait: boolean): Promise<CreatedNode | undefined> {
+  /**
+   * Takes the internal mutex, creates `count` lease nodes, waits until `leases/` holds at most N
+   * nodes (ours among them) and lets go of the mutex; with `wait: false`, gives up instead of
+   * waiting. Resolves with our lease nodes, or undefined when it gave up.
+   *
+   * The lease count recorded in the path is read twice, each time in the same tick as requests
+   * we send anyway, so it costs no round trip: beside the mutex create, to refuse a mismatch
+   * before we wait in the queue (a tryAcquire too); and beside the lease creates, the read that
+   * counts, since our mutex node now keeps the path from being reaped and re-created with
+   * another count before our lease nodes exist.
+   */
+  private async take(
+    options: AcquireOptions,
+    wait: boolean,
+    count: number,
+  ): Promise<CreatedNode[] | undefined> {
     const give = new GiveUp(this.zk, this.path, options);
+    // A refused record ends our wait in the mutex queue at once.
+    const refused = new AbortController();
     let mutex: CreatedNode | undefined;
-    let lease: CreatedNode | undefined;
+    const leases: CreatedNode[] = [];
     try {
-      const queued = await acquireNode(this.zk, this.locksPath, mutexDriver, this.data, {
-        signal: give.signal,
+      const queuing = acquireNode(this.zk, this.locksPath, mutexDriver, this.data, {
+        signal: AbortSignal.any([give.signal, refused.signal]),
         wait,
       });
-      if (queued === undefined) return undefined;
-      // The internal mutex is held only for this step; nobody needs to hear of its deletion.
-      queued.ownNode.stop();
-      mutex = queued.node;
-      lease = await createNode(this.zk, this.leasesPath, LEASE_NAME, this.data, give);
-      if (!(await this.waitForRoom(lease, give, wait))) {
-        await deleteUntilGone(this.zk, lease.path, lease.stat.ephemeralOwner);
-        lease = undefined;
+      // After the mutex create: when that create succeeds, the read sees the path it is in.
+      const checking = this.checkRecord(give).catch((error: unknown) => {
+        refused.abort(error);
+        throw error;
+      });
+      const [queued, checked] = await Promise.allSettled([queuing, checking]);
+      if (queued.status === 'fulfilled' && queued.value !== undefined) {
+        // The internal mutex is held only for this step; nobody needs to hear of its deletion.
+        queued.value.ownNode.stop();
+        mutex = queued.value.node;
       }
+      if (checked.status === 'rejected') throw checked.reason;
+      if (queued.status === 'rejected') throw queued.reason;
+      if (mutex === undefined) return undefined;
+
+      const creating = Array.from({ length: count }, () =>
+        createNode(this.zk, this.leasesPath, LEASE_NAME, this.data, give),
+      );
+      const [confirmed, ...created] = await Promise.allSettled([
+        this.checkRecord(give),
+        ...creating,
+      ]);
+      for (const result of created) if (result.status === 'fulfilled') leases.push(result.value);
+      if (confirmed.status === 'rejected') throw confirmed.reason;
+      const failed = created.find((result) => result.status === 'rejected');
+      if (failed !== undefined) throw failed.reason;
+
+      const room = await this.waitForRoom(leases, give, wait);
+      // Before the mutex goes: the next mutex holder would count them.
+      if (!room) await deleteAll(this.zk, leases.splice(0));
       // Before we return, so that the next waiter goes on at once.
       await deleteUntilGone(this.zk, mutex.path, mutex.stat.ephemeralOwner);
-      // The session may have been lost while we deleted: then our lease node went with it.
+      // The session may have been lost while we deleted: then our lease nodes went with it.
       give.check();
-      return lease;
+      return room ? leases : undefined;
     } catch (error) {
-      // The lease node first: the next mutex holder would count it.
-      const left = [lease, mutex].filter((node) => node !== undefined);
-      void deleteInTurn(this.zk, left).catch(() => undefined);
+      // The lease nodes first: the next mutex holder would count them.
+      void deleteAll(this.zk, leases)
+        .then(() =>
+          mutex === undefined
+            ? undefined
+            : deleteUntilGone(this.zk, mutex.path, mutex.stat.ephemeralOwner),
+        )
+        .catch(() => undefined);
       throw give.reason() ?? error;
     } finally {
       give.dispose();
     }
   }
 
+  private checkRecord(give: GiveUp): Promise<void> {
+    return checkLeasesRecord(this.zk, this.path, this.leases, give);
+  }
+
   /** Whether at most N lease nodes exist, ours among them; with `wait`, waits until they do. */
-  private async waitForRoom(lease: CreatedNode, give: GiveUp, wait: boolean): Promise<boolean> {
+  private async waitForRoom(
+    ours: readonly CreatedNode[],
+    give: GiveUp,
+    wait: boolean,
+  ): Promise<boolean> {
     for (;;) {
       const listing = await readThrough(give, () =>
         this.zk.getChildren(this.leasesPath, { watch: wait }),
       );
       give.check();
-      if (!listing.children.includes(lease.name)) {
-        throw new LeaseLostError(lease.path, 'nodeDeleted');
-      }
+      const present = new Set(listing.children);
+      const gone = ours.find((lease) => !present.has(lease.name));
+      if (gone !== undefined) throw new LeaseLostError(gone.path, 'nodeDeleted');
       if (listing.children.length <= this.leases) return true;
       if (!('watch' in listing)) return false;
       const event = await give.race(listing.watch);
@@ -165,6 +269,12 @@ export class Semaphore {
   }
 }
 
-async function deleteInTurn(zk: ZooKeeper, nodes: readonly CreatedNode[]): Promise<void> {
-  for (const node of nodes) await deleteUntilGone(zk, node.path, node.stat.ephemeralOwner);
+/** One lease as itself; several as one MultiLease, released last first. */
+function holdOf(leases: readonly Lease[]): Lease | MultiLease {
+  const [only] = leases;
+  return leases.length === 1 && only !== undefined ? only : new MultiLease(leases);
+}
+
+async function deleteAll(zk: ZooKeeper, nodes: readonly CreatedNode[]): Promise<void> {
+  await Promise.all(nodes.map((node) => deleteUntilGone(zk, node.path, node.stat.ephemeralOwner)));
 }

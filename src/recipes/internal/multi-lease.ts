@@ -1,11 +1,12 @@
-import { abortable } from '../internal/abortable.js';
-import { LeaseLostError } from '../internal/errors.js';
-import type { LockLease } from '../internal/lock-lease.js';
+import { abortable } from './abortable.js';
+import { LeaseLostError } from './errors.js';
+import type { LockLease } from './lock-lease.js';
 
 /**
- * The hold of a MultiLock: all its parts together. `signal` aborts as soon as any part's does
- * (with that part's reason), `fencingToken` is the largest of the parts' tokens, `path` is the
- * last part's, and `release()` lets go of the parts in reverse order.
+ * Several holds as one: a MultiLock's parts, or the leases a Semaphore took at once. `signal`
+ * aborts as soon as any part's does (with that part's reason), `fencingToken` is the largest of
+ * the parts' tokens, `path` is the last part's, and `release()` lets go of the parts in reverse
+ * order.
  */
 export class MultiLease implements LockLease {
   /** The parts' leases, in the order they were acquired. */
