@@ -23,6 +23,8 @@ export async function sendCloseSession(
         null,
         undefined,
       );
+      // Out now: a close that follows within the tick (a wait of ~0 ms) must not drop it.
+      connection.flush();
     } catch {
       resolve();
     }

@@ -2,6 +2,7 @@ import type net from 'node:net';
 import {
   AuthPacket,
   ConnectRequest,
+  ErrorCode,
   FrameSplitter,
   JuteReader,
   JuteWriter,
@@ -14,7 +15,7 @@ import {
 } from '../protocol/index.js';
 import type { ConnectResponse, RecordCodec } from '../protocol/index.js';
 import type { HostAddress } from './connect-string.js';
-import { ConnectionLossError, InvalidArgumentError } from './errors.js';
+import { ConnectionLossError, InvalidArgumentError, SessionExpiredError } from './errors.js';
 import { handshake } from './handshake.js';
 import { pingDue, pingThreshold } from './ping-policy.js';
 import { RequestQueue } from './request-queue.js';
@@ -290,6 +291,13 @@ export class Connection {
       throw error;
     }
     if (header.zxid > 0n) this.handlers.onZxid(header.zxid);
+    if (header.err === ErrorCode.SESSIONEXPIRED) {
+      // The server expired the session before this request reached it: no proof of life, and the
+      // end of the session, which the server is about to close the connection over.
+      request.complete(header.err, undefined);
+      this.close(new SessionExpiredError());
+      return;
+    }
     this.noteAnswered(request.sentAt);
     if (header.err !== 0) {
       request.complete(header.err, undefined);
@@ -353,7 +361,7 @@ export class Connection {
    * Closes the socket and fails every outstanding request (see failureFor). Idempotent. What this
    * tick batched is dropped, not written: after a session was declared lost, a request must not
    * reach a server that may still have the session (a holder's guarded write, after its lease
-   * was reported lost). `end()` is the close that flushes.
+   * was reported lost). What must leave before a close is flushed first (`flush()`).
    */
   close(error: Error): void {
     if (this.closed) return;
@@ -364,9 +372,8 @@ export class Connection {
     this.handlers.onClose(this, error);
   }
 
-  /** Closes gracefully after the server answered everything outstanding (used after closeSession). */
-  end(): void {
+  /** Writes what this tick batched now rather than at the end of the tick. */
+  flush(): void {
     this.writeOut();
-    this.socket.end();
   }
 }

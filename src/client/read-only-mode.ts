@@ -17,7 +17,7 @@ const NO_PASSWORD = new Uint8Array(16);
  */
 export class ReadOnlyMode {
   /** True while the current session is one a read-only server opened. */
-  private local = false;
+  private isLocal = false;
   private readonly probe: RwServerProbe;
 
   constructor(
@@ -26,6 +26,11 @@ export class ReadOnlyMode {
     signal: AbortSignal,
   ) {
     this.probe = new RwServerProbe(options.hosts, signal, (host) => askReadOnly(host, options.tls));
+  }
+
+  /** Whether the current session is a read-only server's own, which no other server vouches for. */
+  get local(): boolean {
+    return this.isLocal;
   }
 
   /** What to present on the next connect: a new session instead of a read-only server's one. */
@@ -46,9 +51,9 @@ export class ReadOnlyMode {
     { connection, response }: Opened,
     asked: 'connected' | 'reconnected',
   ): 'connected' | 'reconnected' | 'readOnly' {
-    const replacedLocal = this.local;
-    this.local = response.readOnly;
-    if (!this.local) return replacedLocal ? 'connected' : asked;
+    const replacedLocal = this.isLocal;
+    this.isLocal = response.readOnly;
+    if (!this.isLocal) return replacedLocal ? 'connected' : asked;
     void this.probe.watch(connection, (host) => {
       this.connector.preferNext(host);
       connection.close(

@@ -98,12 +98,20 @@ export class Session implements AuthPort {
   /**
    * When the server may have expired the session (monotonic ms, `performance.now()`): one session
    * timeout after the send time of the last request it answered, since it touched the session no
-   * earlier than it received that request. Undefined while no session is being watched.
+   * earlier than it received that request. Undefined while no session is being watched: none
+   * yet, or a read-only server's own, which is never resumed (see ReadOnlyMode).
    */
   get trustDeadline(): number | undefined {
-    return this.state === 'connected' || this.state === 'reconnected' || this.state === 'suspended'
+    const watched =
+      this.state === 'connected' || this.state === 'reconnected' || this.state === 'suspended';
+    return watched && this.sessionId !== 0n && !this.readOnly.local
       ? this.liveness.lastAnsweredSendTime + this.negotiatedTimeoutMs
       : undefined;
+  }
+
+  /** Whether the current session is a read-only server's own (a new one replaces it on a read/write server). */
+  get readOnlySession(): boolean {
+    return this.readOnly.local;
   }
 
   /** The server of the current connection, if connected. */

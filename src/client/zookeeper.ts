@@ -77,18 +77,22 @@ export class ZooKeeper extends EventEmitter<ZooKeeperEvents> {
     session.onStateChange = (state, detail) => {
       const change: StateChange = { state, previous, ...detail };
       previous = state;
-      // A snapshot: an observer may add or remove observers (a lease ending, a new one starting).
-      for (const observer of [...this.stateObservers]) {
-        try {
-          observer(state, change);
-        } catch (error) {
-          process.nextTick(() => {
-            throw error;
-          });
-        }
-      }
+      this.tellObservers(state, change);
       this.emit('state', state, change);
     };
+  }
+
+  private tellObservers(state: ZooKeeperState, change: StateChange): void {
+    // A snapshot: an observer may add or remove observers (a lease ending, a new one starting).
+    for (const observer of [...this.stateObservers]) {
+      try {
+        observer(state, change);
+      } catch (error) {
+        process.nextTick(() => {
+          throw error;
+        });
+      }
+    }
   }
 
   /** Opens a session with one of the servers of `connectString` (`host:port[,host:port...][/chroot]`). */
@@ -119,8 +123,10 @@ export class ZooKeeper extends EventEmitter<ZooKeeperEvents> {
   /**
    * Calls `observer` on every state change, before any `'state'` event listener, each observer
    * apart: one that throws (the error is rethrown on the next tick, as an uncaught exception)
-   * stops neither the others nor the event. What must react to the session whatever user code
-   * does — leases, waiting acquires — observes this way. Returns the function that stops it.
+   * stops neither the others nor the event. Also once when `close()` begins, with the state
+   * unchanged (`change.previous === change.state`) and `closing` true, before closeSession
+   * leaves. What must react to the session whatever user code does — leases, waiting acquires —
+   * observes this way. Returns the function that stops it.
    */
   observeState(observer: StateObserver): () => void {
     this.stateObservers.add(observer);
@@ -153,13 +159,15 @@ export class ZooKeeper extends EventEmitter<ZooKeeperEvents> {
    * ```
    */
   states(options: { signal?: AbortSignal } = {}): AsyncIterableIterator<StateChange> {
-    return stateStream((listener) => {
-      const onState = (_state: ZooKeeperState, change: StateChange): void => {
-        listener(change);
-      };
-      this.on('state', onState);
-      return () => this.off('state', onState);
-    }, options.signal);
+    // Observed, so a user's 'state' listener that throws cannot starve the iterator; the close
+    // notice (no change) is not a state change.
+    return stateStream(
+      (listener) =>
+        this.observeState((_state, change) => {
+          if (change.state !== change.previous) listener(change);
+        }),
+      options.signal,
+    );
   }
 
   /**
@@ -404,7 +412,15 @@ export class ZooKeeper extends EventEmitter<ZooKeeperEvents> {
    * at most 2 s; whatever is still pending then fails with ClientClosedError. Idempotent.
    */
   async close(): Promise<void> {
-    await this.session.close();
+    const first = !this.session.closing;
+    const closing = this.session.close();
+    // closeSession is on its way out (batched, not yet written): whatever holds something on this
+    // session lets go now, before the server can delete our nodes.
+    if (first) {
+      const state = this.session.state;
+      this.tellObservers(state, { state, previous: state, sessionId: this.session.sessionId });
+    }
+    await closing;
   }
 
   async [Symbol.asyncDispose](): Promise<void> {

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { ZooKeeper } from '../../src/index.js';
+import { ClientClosedError, ZooKeeper } from '../../src/index.js';
 import { LeaseLostError, Mutex } from '../../src/recipes/index.js';
 import type { Lease } from '../../src/recipes/index.js';
 import { expireSession } from '../../src/testing/index.js';
@@ -145,5 +145,25 @@ describe('an acquire begun while the session is lost', () => {
       [lease.path, zk.sessionId],
     ]);
     await lease.release();
+  });
+});
+
+describe('zk.close() with a lease held and an acquire waiting', () => {
+  it('ends both as close() begins, before closeSession can leave', async () => {
+    const { zk } = await rooted();
+    const mutex = new Mutex(zk, '/lock');
+    const lease = await mutex.acquire();
+    const waiting = rejectionOf(mutex.acquire());
+
+    const closing = zk.close();
+    // The signal first: reading `held` would itself abort it.
+    const abortedAsCloseBegins = lease.signal.aborted;
+    const heldAsCloseBegins = lease.held;
+    await closing;
+
+    expect(heldAsCloseBegins).toBe(false);
+    expect(abortedAsCloseBegins).toBe(true);
+    expect(lossCauseOf(lease.signal.reason)).toBe('closed');
+    expect(await waiting).toBeInstanceOf(ClientClosedError);
   });
 });

@@ -1,15 +1,24 @@
-import { ConnectionLossError, RequestTimeoutError } from '../../client/index.js';
+import {
+  ConnectionLossError,
+  RequestTimeoutError,
+  ThrottledOpError,
+} from '../../client/index.js';
 import type { GiveUp } from './give-up.js';
 
 /** How long to pause before trying again after connection trouble; requests wait for the reconnect themselves. */
 const RETRY_PAUSE_MS = 50;
 
 /**
- * Errors that say nothing about the request's outcome, only that its answer did not arrive: the
- * session may well be fine, and an idempotent step can be repeated.
+ * Errors that say nothing about the request's outcome, only that its answer did not arrive, or
+ * that the server asks us to come back later (a throttled request is not applied): the session
+ * may well be fine, and an idempotent step can be repeated.
  */
 export function isConnectionTrouble(error: unknown): boolean {
-  return error instanceof ConnectionLossError || error instanceof RequestTimeoutError;
+  return (
+    error instanceof ConnectionLossError ||
+    error instanceof RequestTimeoutError ||
+    error instanceof ThrottledOpError
+  );
 }
 
 export function retryPause(): Promise<void> {

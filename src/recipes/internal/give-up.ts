@@ -35,8 +35,9 @@ export class GiveUp {
   private readonly stopObserving: () => void;
   private readonly onAbort: () => void;
   /**
-   * The session the wait runs in: the current one, or, when there is none (lost, a new one on its
-   * way), the next one to connect. Any other session ends the wait: our node went with ours.
+   * The session the wait runs in: the current one, or, when there is none that could own a node
+   * (lost and a new one on its way, or a read-only server's own), the next one to connect. Any
+   * other session ends the wait: our node went with ours.
    */
   private session: bigint | undefined;
 
@@ -56,13 +57,14 @@ export class GiveUp {
     };
     options.signal?.addEventListener('abort', this.onAbort);
     if (options.signal?.aborted === true) this.onAbort();
-    this.session = zk.sessionId === 0n ? undefined : zk.sessionId;
+    this.session = zk.sessionDeadline === undefined ? undefined : zk.sessionId;
     this.stopObserving = zk.observeState((state) => {
       if (state === 'lost') this.controller.abort(new SessionExpiredError(path));
-      if (state === 'closed') this.controller.abort(new ClientClosedError());
+      // Also as close() begins (no state change): the server is about to delete our node.
+      if (state === 'closed' || zk.closing) this.controller.abort(new ClientClosedError());
       // The client stops for good: no watch will fire and no request will be answered.
       if (state === 'authFailed') this.controller.abort(new AuthFailedError(path));
-      if (state === 'connected' || state === 'readOnly') this.inSession(zk.sessionId);
+      if (state === 'connected') this.inSession(zk.sessionId);
     });
   }
 

@@ -169,6 +169,8 @@ export class Lease implements LockLease {
 function trustEnded(zk: ZooKeeper, owner: bigint, lostOn: LostOn): LeaseLossCause | undefined {
   const cause = lossCauseFor(zk.state, lostOn);
   if (cause !== undefined) return cause;
+  // closeSession is on its way: the server deletes our node before `closed` is reported.
+  if (zk.closing) return 'closed';
   if (zk.sessionId !== owner) return 'lost';
   const deadline = zk.sessionDeadline;
   return deadline !== undefined && performance.now() >= deadline ? 'lost' : undefined;

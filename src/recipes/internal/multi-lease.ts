@@ -33,10 +33,17 @@ export class MultiLease implements LockLease {
     return this.releasing === undefined && this.parts.every((part) => part.held);
   }
 
-  /** Throws the first part's LeaseLostError when any part is not held at this moment. */
+  /**
+   * Throws the first part's LeaseLostError when any part is not held at this moment; after
+   * `release()`, a part's loss that came first, else lossCause `'released'`.
+   */
   assertHeld(): void {
-    if (this.releasing !== undefined) throw new LeaseLostError(this.path, 'released');
-    for (const part of this.parts) part.assertHeld();
+    if (this.releasing === undefined) {
+      for (const part of this.parts) part.assertHeld();
+      return;
+    }
+    const lost = this.parts.find((part) => part.signal.aborted);
+    throw lost === undefined ? new LeaseLostError(this.path, 'released') : lost.signal.reason;
   }
 
   /**

@@ -43,8 +43,11 @@ export class QueueLock {
 
   /**
    * Waits for the lock and resolves with the lease. Rejects with LockTimeoutError, the signal's
-   * reason, SessionExpiredError (the session was lost while waiting), ClientClosedError, or a
-   * connection error the wait could not get past; the queue node is removed in every case.
+   * reason, SessionExpiredError (the session was lost while waiting), ClientClosedError,
+   * AuthFailedError, SequenceWrappedError, LeaseLostError (our node deleted by someone else) or
+   * the server's refusal to create the node (NoAuthError, …): the exact list is in
+   * docs/recipes/mutex.md. Connection trouble never ends the wait. The queue node is removed in
+   * every case.
    */
   async acquire(options: WaitOptions = {}): Promise<Lease> {
     validateTimeout(options.timeout);

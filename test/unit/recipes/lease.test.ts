@@ -1,39 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import type { StateObserver, ZooKeeper, ZooKeeperState } from '../../../src/index.js';
-import { Lease, LeaseLostError } from '../../../src/recipes/index.js';
+import type { ZooKeeper, ZooKeeperState } from '../../../src/index.js';
+import { Lease, LeaseLostError, MultiLease } from '../../../src/recipes/index.js';
 import type { LeaseLossCause, LostOn } from '../../../src/recipes/index.js';
 import type { NodeWatch, NodeWatchEnd } from '../../../src/recipes/internal/node-watch.js';
+import { OWNER, StubClient } from './stub-client.js';
 
 // The lease's own decisions, without a server: what it reads of the client (state, session id,
 // deadline) at the moment `held` is read. The real-server tests (test/integration/lease-edges,
 // test/faults/lease-session-change) show the same against ZooKeeper.
-
-const OWNER = 0x1234n;
-
-/** Just what a Lease reads of its client, every field settable by the test. */
-class StubClient {
-  state: ZooKeeperState = 'connected';
-  sessionId = OWNER;
-  sessionDeadline: number | undefined = performance.now() + 60_000;
-  closing = false;
-  readonly observers = new Set<StateObserver>();
-  readonly deleted: string[] = [];
-  delete(path: string): Promise<void> {
-    this.deleted.push(path);
-    return Promise.resolve();
-  }
-  observeState(observer: StateObserver): () => void {
-    this.observers.add(observer);
-    return () => this.observers.delete(observer);
-  }
-  /** Moves to `state` and tells the observers, as the client does. */
-  become(state: ZooKeeperState): void {
-    const previous = this.state;
-    this.state = state;
-    for (const observer of [...this.observers])
-      observer(state, { state, previous, sessionId: this.sessionId });
-  }
-}
 
 /** A watch on our node that never ends: these tests are about the session, not the node. */
 const quietNode = {
@@ -127,5 +101,22 @@ describe('Lease', () => {
     client.sessionId = 0n;
     await lease.release();
     expect(client.deleted).toEqual([]);
+  });
+});
+
+describe('MultiLease.assertHeld', () => {
+  it("after release(), throws a part's earlier loss rather than 'released'", async () => {
+    const client = new StubClient();
+    const both = new MultiLease([leaseOn(client), leaseOn(client)]);
+    client.become('suspended');
+    await both.release();
+    let thrown: unknown;
+    try {
+      both.assertHeld();
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(LeaseLostError);
+    expect((thrown as LeaseLostError).lossCause).toBe('suspended');
   });
 });
