@@ -153,17 +153,25 @@ describe('zk.close() with a lease held and an acquire waiting', () => {
     const { zk } = await rooted();
     const mutex = new Mutex(zk, '/lock');
     const lease = await mutex.acquire();
-    const waiting = rejectionOf(mutex.acquire());
+    let waitEnded = false;
+    const waiting = rejectionOf(mutex.acquire()).finally(() => {
+      waitEnded = true;
+    });
 
     const closing = zk.close();
     // The signal first: reading `held` would itself abort it.
     const abortedAsCloseBegins = lease.signal.aborted;
     const heldAsCloseBegins = lease.held;
+    // closeSession leaves at the end of this I/O pass at the earliest, so it cannot have been
+    // answered yet: the wait ended on close()'s notice, not on what the server did.
+    await new Promise((resolve) => setImmediate(resolve));
+    const waitEndedBeforeAnswer = waitEnded;
     await closing;
 
     expect(heldAsCloseBegins).toBe(false);
     expect(abortedAsCloseBegins).toBe(true);
     expect(lossCauseOf(lease.signal.reason)).toBe('closed');
+    expect(waitEndedBeforeAnswer).toBe(true);
     expect(await waiting).toBeInstanceOf(ClientClosedError);
   });
 });
