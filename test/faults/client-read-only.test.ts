@@ -119,6 +119,9 @@ describe('when the peers come back', () => {
     const readOnlySession = zk.sessionId;
     const { watch } = await zk.getData('/ro', { watch: true });
     const log = new StateLog(zk);
+    // Nothing vouches for a read-only server's session, in readOnly or in the suspended after it.
+    const deadlines: [string, boolean][] = [['readOnly', zk.sessionDeadline !== undefined]];
+    zk.on('state', (state) => deadlines.push([state, zk.sessionDeadline !== undefined]));
 
     await bringBackStopped();
     // The probe by itself, on the real servers. Started now, with the quorum back, its first
@@ -138,6 +141,7 @@ describe('when the peers come back', () => {
     expect(log.states[0]).toBe('suspended');
     expect(log.states.at(-1)).toBe('connected');
     expect(log.states.every((s) => ['suspended', 'readOnly', 'connected'].includes(s))).toBe(true);
+    expect(deadlines.every(([state, has]) => has === (state === 'connected'))).toBe(true);
     expect(connected.sessionId).not.toBe(readOnlySession);
     expect(connected.sessionId).toBe(zk.sessionId);
     expect(zk.state).toBe('connected');
