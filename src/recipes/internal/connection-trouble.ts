@@ -1,8 +1,4 @@
-import {
-  ConnectionLossError,
-  RequestTimeoutError,
-  ThrottledOpError,
-} from '../../client/index.js';
+import { ConnectionLossError, RequestTimeoutError, ThrottledOpError } from '../../client/index.js';
 import type { GiveUp } from './give-up.js';
 
 /** How long to pause before trying again after connection trouble; requests wait for the reconnect themselves. */

@@ -1,70 +1,20 @@
-import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConnectionLossError, SessionExpiredError } from '../../../src/index.js';
 import { Connection } from '../../../src/client/connection.js';
 import type { ConnectionHandlers } from '../../../src/client/connection.js';
 import { Request } from '../../../src/client/request.js';
-import {
-  ConnectResponse,
-  FrameSplitter,
-  JuteReader,
-  JuteWriter,
-  OpCode,
-  RequestHeader,
-} from '../../../src/protocol/index.js';
+import { OpCode } from '../../../src/protocol/index.js';
+import { scriptedServer } from './scripted-server.js';
+import type { ScriptedServer } from './scripted-server.js';
 
-/**
- * A scripted server that shakes hands, then records the opcode of every request it receives and
- * answers none: what matters here is only what the client let onto the wire. The real-server
- * tests cover the session around it (test/integration/lease-edges.test.ts).
- */
-async function recordingServer(): Promise<{
-  port: number;
-  received: number[];
-  clientGone: Promise<void>;
-  close(): void;
-}> {
+/** Records the opcode of every request it receives and answers none: only what left matters. */
+async function recordingServer(): Promise<ScriptedServer & { received: number[] }> {
   const received: number[] = [];
-  let onGone: () => void = () => undefined;
-  const clientGone = new Promise<void>((resolve) => (onGone = resolve));
-  const sockets = new Set<net.Socket>();
-  const server = net.createServer((socket) => {
-    sockets.add(socket);
-    const splitter = new FrameSplitter(1 << 20);
-    let handshakeDone = false;
-    socket.on('error', () => undefined);
-    socket.on('close', onGone);
-    socket.on('data', (chunk) => {
-      splitter.push(chunk, (frame) => {
-        if (handshakeDone) {
-          received.push(RequestHeader.read(new JuteReader(frame)).type);
-          return;
-        }
-        handshakeDone = true;
-        const w = new JuteWriter();
-        const start = w.beginFrame();
-        ConnectResponse.write(w, {
-          protocolVersion: 0,
-          timeOut: 10_000,
-          sessionId: 0x42n,
-          passwd: new Uint8Array(16),
-          readOnly: false,
-        });
-        w.endFrame(start);
-        socket.write(w.finish());
-      });
-    });
+  const server = await scriptedServer(({ type }) => {
+    received.push(type);
+    return undefined;
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    port: (server.address() as net.AddressInfo).port,
-    received,
-    clientGone,
-    close() {
-      for (const socket of sockets) socket.destroy();
-      server.close();
-    },
-  };
+  return Object.assign(server, { received });
 }
 
 const handlers: ConnectionHandlers = {

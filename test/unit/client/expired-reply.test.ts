@@ -1,61 +1,21 @@
-import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SessionExpiredError, ZooKeeper } from '../../../src/index.js';
 import type { StateChange } from '../../../src/index.js';
-import {
-  ConnectResponse,
-  ErrorCode,
-  FrameSplitter,
-  JuteReader,
-  JuteWriter,
-  ReplyHeader,
-  RequestHeader,
-  Xid,
-} from '../../../src/protocol/index.js';
+import { ErrorCode, ReplyHeader, Xid } from '../../../src/protocol/index.js';
+import { frame, scriptedServer } from './scripted-server.js';
+import type { ScriptedServer } from './scripted-server.js';
 
 /**
- * A scripted server for a reply a real one sends only in a narrow race (a request that reaches it
- * just after it expired the session): every request is answered SESSIONEXPIRED, and pings are
- * answered normally, so the connection itself stays healthy.
+ * A reply a real server sends only in a narrow race (a request that reaches it just after it
+ * expired the session): every request is answered SESSIONEXPIRED, and pings normally, so the
+ * connection itself stays healthy.
  */
-async function expiringServer(): Promise<{ port: number; close(): void }> {
-  const sockets = new Set<net.Socket>();
-  const server = net.createServer((socket) => {
-    sockets.add(socket);
-    const splitter = new FrameSplitter(1 << 20);
-    let handshakeDone = false;
-    socket.on('error', () => undefined);
-    socket.on('data', (chunk) => {
-      splitter.push(chunk, (frame) => {
-        const w = new JuteWriter();
-        const start = w.beginFrame();
-        if (!handshakeDone) {
-          handshakeDone = true;
-          ConnectResponse.write(w, {
-            protocolVersion: 0,
-            timeOut: 10_000,
-            sessionId: 0x42n,
-            passwd: new Uint8Array(16),
-            readOnly: false,
-          });
-        } else {
-          const { xid } = RequestHeader.read(new JuteReader(frame));
-          const err = xid === Xid.ping ? 0 : ErrorCode.SESSIONEXPIRED;
-          ReplyHeader.write(w, { xid, zxid: 0n, err });
-        }
-        w.endFrame(start);
-        socket.write(w.finish());
-      });
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    port: (server.address() as net.AddressInfo).port,
-    close() {
-      for (const socket of sockets) socket.destroy();
-      server.close();
-    },
-  };
+function expiringServer(): Promise<ScriptedServer> {
+  return scriptedServer(({ xid }) =>
+    frame((w) => {
+      ReplyHeader.write(w, { xid, zxid: 0n, err: xid === Xid.ping ? 0 : ErrorCode.SESSIONEXPIRED });
+    }),
+  );
 }
 
 const cleanups: (() => Promise<void> | void)[] = [];

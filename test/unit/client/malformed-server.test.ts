@@ -1,68 +1,15 @@
-import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConnectionLossError, ProtocolError, ZooKeeper } from '../../../src/index.js';
-import {
-  ConnectResponse,
-  FrameSplitter,
-  JuteReader,
-  JuteWriter,
-  ReplyHeader,
-  RequestHeader,
-} from '../../../src/protocol/index.js';
+import { ReplyHeader } from '../../../src/protocol/index.js';
+import { frame, scriptedServer } from './scripted-server.js';
+import type { ScriptedServer } from './scripted-server.js';
 
-/**
- * A scripted server for what a real ZooKeeper never sends: after a normal handshake it answers the
- * first request with whatever `reply` builds. The real-server tests cover everything else.
- */
-async function fakeServer(
-  reply: (xid: number) => Buffer,
-): Promise<{ port: number; close(): void }> {
-  const sockets = new Set<net.Socket>();
-  const server = net.createServer((socket) => {
-    sockets.add(socket);
-    const splitter = new FrameSplitter(1 << 20);
-    let handshakeDone = false;
-    socket.on('error', () => undefined);
-    socket.on('data', (chunk) => {
-      splitter.push(chunk, (frame) => {
-        const w = new JuteWriter();
-        if (!handshakeDone) {
-          handshakeDone = true;
-          const start = w.beginFrame();
-          ConnectResponse.write(w, {
-            protocolVersion: 0,
-            timeOut: 4000,
-            sessionId: 0x1234n,
-            passwd: new Uint8Array(16).fill(7),
-            readOnly: false,
-          });
-          w.endFrame(start);
-          socket.write(w.finish());
-          return;
-        }
-        const header = RequestHeader.read(new JuteReader(frame));
-        if (header.xid < 0) return; // pings
-        socket.write(reply(header.xid));
-      });
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address() as net.AddressInfo;
-  return {
-    port: address.port,
-    close() {
-      for (const socket of sockets) socket.destroy();
-      server.close();
-    },
-  };
-}
+// What a real ZooKeeper never sends: malformed frames, on a scripted server. The real-server
+// tests cover everything else.
 
-function frame(build: (w: JuteWriter) => void): Buffer {
-  const w = new JuteWriter();
-  const start = w.beginFrame();
-  build(w);
-  w.endFrame(start);
-  return w.finish();
+/** After a normal handshake, answers each request (not pings) with whatever `reply` builds. */
+function fakeServer(reply: (xid: number) => Buffer): Promise<ScriptedServer> {
+  return scriptedServer(({ xid }) => (xid < 0 ? undefined : reply(xid)));
 }
 
 const cleanups: (() => Promise<void> | void)[] = [];
