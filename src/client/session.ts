@@ -109,11 +109,6 @@ export class Session implements AuthPort {
       : undefined;
   }
 
-  /** Whether the current session is a read-only server's own (a new one replaces it on a read/write server). */
-  get readOnlySession(): boolean {
-    return this.readOnly.local;
-  }
-
   /** The server of the current connection, if connected. */
   get server(): HostAddress | undefined {
     return this.connection?.isOpen === true ? this.connection.server : undefined;
