@@ -1,0 +1,125 @@
+/**
+ * How long the **leader** surely keeps our session, counted on the client's monotonic clock from
+ * round trips that went through it. A follower answers pings and reads by itself, and one cut off
+ * from the leader goes on answering for syncLimit × tickTime while the leader expires its sessions
+ * after T; so a hold must not count from what the connected server answered, only from what an
+ * answered `sync` proves the leader has applied. The derivation, step by step, with its
+ * assumptions, is in docs/sessions.md ("Trust confirmed by the leader"); in short:
+ *
+ * - A server records a touch of the session when a request reaches it, and a follower hands its
+ *   touches to the leader only in its answer to the leader's next ping. The leader pings every
+ *   tickTime/2; we assume a follower answers one in every tickTime (A).
+ * - The follower forwards a sync to the leader on the same ordered stream as its ping answers,
+ *   and answers it only once the leader has processed it. So an answered sync k proves that the
+ *   leader applied every touch the follower recorded at least tickTime before it forwarded k: that
+ *   of any request j answered at least tickTime before k was sent (A).
+ * - The leader applying a touch sets the session's expiry to at least T after that moment, which
+ *   is after j was sent: the session lives until s_j + T at least, unless it was already closing;
+ *   and it was not, as long as our previous deadline had not passed when k's answer came.
+ * - Clocks: T is measured by the leader's clock and our deadline by ours; both may run off by up
+ *   to ρ, so we count T·(1 − 2ρ), less ε for the resolution of what we measure.
+ */
+
+/** ρ: how far apart the leader's and our clock rates may be, each way (NTP slews at most 500 ppm). */
+export const CLOCK_RATE_ERROR = 0.001;
+/** ε: timer and clock resolution on our side, taken off every deadline. */
+export const DEADLINE_MARGIN_MS = 10;
+
+/** A sync on its way: when it left, and what its answer would prove. */
+export interface SyncTicket {
+  readonly sentAt: number;
+  /** The send time of the request whose touch an answer proves the leader applied, if any. */
+  readonly basis: number | undefined;
+}
+
+interface Answered {
+  readonly sentAt: number;
+  readonly answeredAt: number;
+}
+
+export class LeaderTrust {
+  #deadline: number | undefined;
+  /**
+   * Requests answered on the current connection, oldest first: at most one per quarter tickTime
+   * (the first answered in it: an earlier send time only weakens a proof), the older pruned.
+   */
+  readonly #answered: Answered[] = [];
+  readonly #trustedMs: number;
+  readonly #sampleMs: number;
+
+  constructor(
+    sessionTimeoutMs: number,
+    /** The servers' tickTime: a follower answers a leader ping within this long (assumption A). */
+    private readonly tickTimeMs: number,
+  ) {
+    this.#trustedMs = sessionTimeoutMs * (1 - 2 * CLOCK_RATE_ERROR) - DEADLINE_MARGIN_MS;
+    this.#sampleMs = tickTimeMs / 4;
+  }
+
+  /** Until when (our monotonic ms) the leader surely keeps the session; undefined: no proof. */
+  get deadline(): number | undefined {
+    return this.#deadline;
+  }
+
+  /**
+   * How often to sync so that, with answers in time, the deadline never passes: an extension
+   * counts from a request answered up to a tickTime, a sampling step and one interval before the
+   * sync that proves it, so three intervals fit in what remains of T. Undefined when T is too
+   * short for any.
+   */
+  get syncIntervalMs(): number | undefined {
+    const room = this.#trustedMs - this.tickTimeMs - this.#sampleMs;
+    return room > 0 ? room / 3 : undefined;
+  }
+
+  /**
+   * A handshake that opened or resumed the session, sent at `sentAt`: the leader created the
+   * session, or revalidated and touched it, after that (a closing session is not revalidated).
+   * A new connection starts a new history: what a sync proves holds on its own connection only.
+   */
+  connected(sentAt: number): void {
+    this.#answered.length = 0;
+    this.#deadline = Math.max(this.#deadline ?? -Infinity, sentAt + this.#trustedMs);
+  }
+
+  /** Forgets everything: the session is gone, or a new one begins. */
+  reset(): void {
+    this.#answered.length = 0;
+    this.#deadline = undefined;
+  }
+
+  /** Any request (a ping too) answered on the current connection: its touch is a basis later. */
+  answered(sentAt: number, answeredAt: number): void {
+    const last = this.#answered.at(-1);
+    if (last === undefined || answeredAt - last.answeredAt >= this.#sampleMs) {
+      this.#answered.push({ sentAt, answeredAt });
+    }
+  }
+
+  /** A sync leaves now: the basis of its proof is the latest request answered a tickTime before. */
+  syncSent(sentAt: number): SyncTicket {
+    let basis: number | undefined;
+    let keepFrom = 0;
+    for (let i = 0; i < this.#answered.length; i++) {
+      const entry = this.#answered[i];
+      if (entry === undefined || entry.answeredAt > sentAt - this.tickTimeMs) break;
+      basis = entry.sentAt;
+      keepFrom = i;
+    }
+    // Later syncs leave later: an entry older than the basis can never be one again.
+    this.#answered.splice(0, keepFrom);
+    return { sentAt, basis };
+  }
+
+  /**
+   * The sync of `ticket` was answered at `answeredAt`. It extends the deadline only while the
+   * deadline has not passed: after it, the leader may have begun to close the session, and a
+   * closing session ignores touches (while, answering a sync, the leader does not say so).
+   */
+  syncAnswered(ticket: SyncTicket, answeredAt: number): void {
+    this.answered(ticket.sentAt, answeredAt);
+    const deadline = this.#deadline;
+    if (deadline === undefined || answeredAt >= deadline || ticket.basis === undefined) return;
+    this.#deadline = Math.max(deadline, ticket.basis + this.#trustedMs);
+  }
+}
