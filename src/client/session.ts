@@ -43,6 +43,8 @@ export class Session implements AuthPort {
   readonly liveness: Liveness = { lastAnsweredSendTime: 0 };
   readonly auth: Authenticator;
   onStateChange: (state: SessionState, detail: StateDetail) => void = () => undefined;
+  /** Called once as close() begins, before closeSession is written: `closing` is already true. */
+  onClosing: () => void = () => undefined;
 
   private connection: Connection | undefined;
   private readonly connector: Connector;
@@ -57,6 +59,7 @@ export class Session implements AuthPort {
     },
   );
   private closePromise: Promise<void> | undefined;
+  private closeRequested = false;
   private readonly lifetime = new AbortController();
   /** Waiting for the suspended session to settle: adopted again, lost, or failed. */
   private readonly settleWaiters = new Set<() => void>();
@@ -92,7 +95,7 @@ export class Session implements AuthPort {
 
   /** True once close() was called. */
   get closing(): boolean {
-    return this.closePromise !== undefined;
+    return this.closeRequested;
   }
 
   /**
@@ -382,7 +385,17 @@ export class Session implements AuthPort {
    * fails whatever is still pending with ClientClosedError. Idempotent.
    */
   close(): Promise<void> {
-    this.closePromise ??= this.doClose();
+    if (this.closePromise === undefined) {
+      this.closeRequested = true;
+      try {
+        this.onClosing();
+      } catch (error) {
+        process.nextTick(() => {
+          throw error;
+        });
+      }
+      this.closePromise = this.doClose();
+    }
     return this.closePromise;
   }
 

@@ -80,6 +80,12 @@ export class ZooKeeper extends EventEmitter<ZooKeeperEvents> {
       this.tellObservers(state, change);
       this.emit('state', state, change);
     };
+    // Whatever holds something on this session lets go before closeSession is written, and so
+    // before the server can delete our nodes.
+    session.onClosing = () => {
+      const state = session.state;
+      this.tellObservers(state, { state, previous: state, sessionId: session.sessionId });
+    };
   }
 
   private tellObservers(state: ZooKeeperState, change: StateChange): void {
@@ -412,15 +418,7 @@ export class ZooKeeper extends EventEmitter<ZooKeeperEvents> {
    * at most 2 s; whatever is still pending then fails with ClientClosedError. Idempotent.
    */
   async close(): Promise<void> {
-    const first = !this.session.closing;
-    const closing = this.session.close();
-    // closeSession is on its way out (batched, not yet written): whatever holds something on this
-    // session lets go now, before the server can delete our nodes.
-    if (first) {
-      const state = this.session.state;
-      this.tellObservers(state, { state, previous: state, sessionId: this.session.sessionId });
-    }
-    await closing;
+    await this.session.close();
   }
 
   async [Symbol.asyncDispose](): Promise<void> {

@@ -158,6 +158,12 @@ describe('zk.close() with a lease held and an acquire waiting', () => {
       waitEnded = true;
     });
 
+    // What holds something lets go before closeSession is written.
+    const writesBefore = zk.stats.socketWrites;
+    let writesWhenTold: number | undefined;
+    zk.observeState(() => {
+      writesWhenTold ??= zk.stats.socketWrites;
+    });
     const closing = zk.close();
     // The signal first: reading `held` would itself abort it.
     const abortedAsCloseBegins = lease.signal.aborted;
@@ -172,6 +178,7 @@ describe('zk.close() with a lease held and an acquire waiting', () => {
     expect(abortedAsCloseBegins).toBe(true);
     expect(lossCauseOf(lease.signal.reason)).toBe('closed');
     expect(waitEndedBeforeAnswer).toBe(true);
+    expect(writesWhenTold).toBe(writesBefore);
     expect(await waiting).toBeInstanceOf(ClientClosedError);
   });
 });
