@@ -1,12 +1,55 @@
 import { Buffer } from 'node:buffer';
 import net from 'node:net';
+import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
+import { advertiseElectionAddress } from '../../../src/testing/election-handshake.js';
 import { FaultProxy } from '../../../src/testing/fault-proxy.js';
 import { freePort } from '../../../src/testing/free-port.js';
 
 // What the ensemble's quorum links need from FaultProxy: bytes that are not ZooKeeper client
-// frames forwarded exactly, and a target that is not listening yet retried rather than reset at
-// once.
+// frames forwarded exactly, the election header's address rewritten, and a target that is not
+// listening yet retried rather than reset at once.
+
+/** An election connection's first bytes: version, id, address; then whatever follows. */
+function header(version: bigint, sid: bigint, address: string): Buffer {
+  const fixed = Buffer.alloc(20);
+  fixed.writeBigInt64BE(version, 0);
+  fixed.writeBigInt64BE(sid, 8);
+  fixed.writeInt32BE(Buffer.byteLength(address), 16);
+  return Buffer.concat([fixed, Buffer.from(address)]);
+}
+
+function cut(stream: Buffer, points: readonly number[]): Buffer[] {
+  const sorted = [...new Set([0, ...points, stream.length])].sort((a, b) => a - b);
+  return sorted.slice(1).map((end, i) => stream.subarray(sorted[i], end));
+}
+
+const V1 = -65536n;
+const after = Buffer.from('notifications follow');
+
+describe('advertiseElectionAddress', () => {
+  it('replaces the address in the header, however the stream is cut, and nothing else', () => {
+    const stream = Buffer.concat([header(V1, 2n, '127.0.0.1:41234'), after]);
+    const expected = Buffer.concat([header(V1, 2n, '127.0.0.1:9'), after]);
+    fc.assert(
+      fc.property(fc.array(fc.nat(stream.length), { maxLength: 10 }), (points) => {
+        const rewrite = advertiseElectionAddress('127.0.0.1:9');
+        const out = Buffer.concat(cut(stream, points).map((chunk) => rewrite(chunk)));
+        expect(out).toEqual(expected);
+      }),
+    );
+  });
+
+  it('passes streams that do not start with such a header untouched', () => {
+    const oldStyle = Buffer.concat([Buffer.from([0, 0, 0, 0, 0, 0, 0, 3]), after]);
+    const hugeLength = Buffer.concat([header(V1, 1n, ''), Buffer.alloc(8, 0xff)]);
+    hugeLength.writeInt32BE(0x7fffffff, 16);
+    for (const stream of [oldStyle, hugeLength]) {
+      const rewrite = advertiseElectionAddress('127.0.0.1:9');
+      expect(Buffer.concat(cut(stream, [3, 9, 17]).map((chunk) => rewrite(chunk)))).toEqual(stream);
+    }
+  });
+});
 
 const closers: (() => Promise<void>)[] = [];
 
