@@ -23,6 +23,7 @@ import type { JvmProcess } from './jvm-process.js';
 import { baseJvmProperties, type ZooKeeperLogLevel } from './launch.js';
 import { trackDirectory, untrackDirectory } from './process-registry.js';
 import { serverMode, type ServerMode } from './readiness.js';
+import { QuorumLinks, type QuorumLink } from './quorum-links.js';
 import { prepareTls, tlsInstallation, type ZooKeeperTlsOption } from './tls.js';
 import { saslSettings, type SaslServerOptions } from './sasl.js';
 
@@ -77,6 +78,8 @@ export class ZooKeeperEnsemble {
   readonly #removable: readonly string[];
   /** Shared with the members, which refuse to restart once it is set. */
   readonly #lifecycle: Lifecycle;
+  /** Outlive member restarts: a restarted member reads the same zoo.cfg and proxies. */
+  readonly #links: QuorumLinks | undefined;
 
   private constructor(members: EnsembleMember[], setup: EnsembleSetup) {
     this.members = members;
@@ -86,6 +89,7 @@ export class ZooKeeperEnsemble {
     this.#runtime = setup.runtime;
     this.#removable = setup.removable;
     this.#lifecycle = setup.lifecycle;
+    this.#links = setup.links;
   }
 
   /**
@@ -124,14 +128,17 @@ export class ZooKeeperEnsemble {
       const deadline = Date.now() + runtime.startTimeoutMs;
       let lastError: ZooKeeperStartError | undefined;
       for (let attempt = 0; attempt < PORT_ATTEMPTS; attempt++) {
-        const layouts = await prepareMembers(workDir, options, tls, sasl.config);
-        const started = await startAll(layouts, runtime, deadline);
+        const { layouts, links } = await prepareMembers(workDir, options, tls, sasl.config);
+        const started = await startAll(layouts, runtime, deadline).catch(async (error: unknown) => {
+          await links?.stop();
+          throw error;
+        });
         if (started.ok) {
           const members = layouts.map(
             (layout, i) => new EnsembleMember(layout, runtime, started.jvms[i] as JvmProcess),
           );
           const superAuth = access.superAuth;
-          const setup = { workDir, runtime, removable, lifecycle, superAuth };
+          const setup = { workDir, runtime, removable, lifecycle, superAuth, links };
           const ensemble = new ZooKeeperEnsemble(members, setup);
           try {
             await ensemble.#waitFor(allParticipate, Math.max(deadline - Date.now(), 0));
@@ -141,6 +148,7 @@ export class ZooKeeperEnsemble {
           }
           return ensemble;
         }
+        await links?.stop();
         lastError = started.error;
         if (!started.portInUse) break;
       }
@@ -190,6 +198,41 @@ export class ZooKeeperEnsemble {
   }
 
   /**
+   * Cuts member `id` off the quorum (`quorumLinks: 'proxied'`): every quorum and election link
+   * from and to it holds its bytes, as in a network partition, while its client port stays
+   * reachable. Its clients get answers to reads and pings until it gives up on the leader after
+   * syncLimit × tickTime; the others, a majority, carry on without it. heal() ends it.
+   */
+  isolate(id: number): void {
+    this.member(id);
+    this.#requireLinks('isolate').isolate(id);
+  }
+
+  /**
+   * Lets member `id` (every member without `id`) reach the others again, delivering what was
+   * held; links to members still isolated stay cut. It rejoins at the next election round.
+   */
+  heal(id?: number): void {
+    if (id !== undefined) this.member(id);
+    this.#requireLinks('heal').heal(id);
+  }
+
+  /** The ids that isolate() cut off and heal() has not brought back. */
+  isolated(): number[] {
+    return this.#links?.isolated() ?? [];
+  }
+
+  /**
+   * The two FaultProxies that member `from` reaches member `to` through, for faults on one link
+   * (e.g. `blackhole()` both, both ways, to cut only leader and follower apart).
+   */
+  quorumLink(from: number, to: number): QuorumLink {
+    this.member(from);
+    this.member(to);
+    return this.#requireLinks('quorumLink').link(from, to);
+  }
+
+  /**
    * Stops every member (SIGTERM, SIGKILL after stopTimeoutMs; paused ones too) and removes the
    * temp directory unless keepData. Members cannot be restarted afterwards. Idempotent.
    */
@@ -197,11 +240,24 @@ export class ZooKeeperEnsemble {
     if (this.#lifecycle.stopped) return;
     this.#lifecycle.stopped = true;
     await Promise.all(this.members.map((m) => m.stop()));
+    await this.#links?.stop();
     for (const dir of this.#removable) await removeDirectory(dir);
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
     await this.stop();
+  }
+
+  #requireLinks(method: string): QuorumLinks {
+    if (this.#lifecycle.stopped) {
+      throw new ZooKeeperServerStateError(`${method}() after the ensemble was stopped`);
+    }
+    if (this.#links === undefined) {
+      throw new ZooKeeperServerStateError(
+        `${method}() needs an ensemble with quorumLinks: 'proxied'`,
+      );
+    }
+    return this.#links;
   }
 
   async #waitFor(accept: Acceptance, timeoutMs: number): Promise<EnsembleMember> {
@@ -235,6 +291,7 @@ interface EnsembleSetup {
   readonly removable: readonly string[];
   readonly lifecycle: Lifecycle;
   readonly superAuth: string | undefined;
+  readonly links: QuorumLinks | undefined;
 }
 
 /** Decides, given one mode per member and exactly one leader among them, if the wait is over. */
