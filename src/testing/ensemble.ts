@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -9,44 +9,27 @@ import {
   type MemberRuntime,
 } from './ensemble-member.js';
 import {
-  EnsembleSizeError,
-  NoLeaderError,
-  ZooKeeperServerStateError,
-  type ZooKeeperStartError,
-} from './errors.js';
+  checkLayoutOptions,
+  ensembleTls,
+  HOST,
+  prepareMembers,
+  type EnsembleLayoutOptions,
+  type ZooKeeperEnsembleTls,
+} from './ensemble-layout.js';
+import { accessSetup } from './ensemble-reconfig.js';
+import { NoLeaderError, ZooKeeperServerStateError, type ZooKeeperStartError } from './errors.js';
 import { findZooKeeper, type ZooKeeperInstallation } from './find-zookeeper.js';
-import { freePorts } from './free-port.js';
 import type { JvmProcess } from './jvm-process.js';
 import { baseJvmProperties, type ZooKeeperLogLevel } from './launch.js';
 import { trackDirectory, untrackDirectory } from './process-registry.js';
 import { serverMode, type ServerMode } from './readiness.js';
-import {
-  prepareTls,
-  secureClientPortEntries,
-  tlsInstallation,
-  type TlsSetup,
-  type ZooKeeperServerTls,
-  type ZooKeeperTlsOption,
-} from './tls.js';
+import { QuorumLinks, type QuorumLink } from './quorum-links.js';
+import { prepareTls, tlsInstallation, type ZooKeeperTlsOption } from './tls.js';
 import { saslSettings, type SaslServerOptions } from './sasl.js';
-import { writeZooCfg, type ZooCfgEntries } from './zoo-cfg.js';
-import { accessSetup, quorumEntries, type EnsembleAccessOptions } from './ensemble-reconfig.js';
 
-export interface ZooKeeperEnsembleOptions extends EnsembleAccessOptions {
-  /** Number of members: 3 or 5 (a quorum survives 1 or 2 of them down). */
-  size: 3 | 5;
-  /** zoo.cfg `tickTime` in ms. Default 500. */
-  tickTime?: number;
-  /** Default 1000 ms. */
-  minSessionTimeout?: number;
-  /** Default 60000 ms. */
-  maxSessionTimeout?: number;
-  /**
-   * Extra zoo.cfg entries for every member, overriding the defaults (`initLimit` 10 and
-   * `syncLimit` 5 ticks among them). `dataDir`, `clientPort` and `server.N` are per member and
-   * set by the harness.
-   */
-  config?: ZooCfgEntries;
+export type { ZooKeeperEnsembleTls } from './ensemble-layout.js';
+
+export interface ZooKeeperEnsembleOptions extends EnsembleLayoutOptions {
   /** Extra `-D` JVM properties for every member, overriding the defaults. */
   jvmProperties?: Record<string, string>;
   /** `-Xmx` per member. Default `'128m'`. */
@@ -67,21 +50,16 @@ export interface ZooKeeperEnsembleOptions extends EnsembleAccessOptions {
   sasl?: SaslServerOptions;
 }
 
-/** The ensemble's TLS client ports: a member's own port is on `member.tls`. */
-export type ZooKeeperEnsembleTls = Omit<ZooKeeperServerTls, 'port'>;
-
 export interface WaitOptions {
   /** Default: the ensemble's startTimeoutMs. */
   timeoutMs?: number;
 }
 
-const HOST = '127.0.0.1';
 /** Fresh port sets tried when a member finds one of its ports taken. */
 const PORT_ATTEMPTS = 3;
 /** One probe round: every member at once, each bounded, since a paused member never answers. */
 const PROBE_TIMEOUT_MS = 300;
 const POLL_INTERVAL_MS = 50;
-const PER_MEMBER_KEYS = ['dataDir', 'clientPort', 'clientPortAddress'];
 
 /**
  * A real ZooKeeper ensemble of 3 or 5 QuorumPeerMain members on 127.0.0.1, each in its own process
@@ -100,22 +78,18 @@ export class ZooKeeperEnsemble {
   readonly #removable: readonly string[];
   /** Shared with the members, which refuse to restart once it is set. */
   readonly #lifecycle: Lifecycle;
+  /** Outlive member restarts: a restarted member reads the same zoo.cfg and proxies. */
+  readonly #links: QuorumLinks | undefined;
 
-  private constructor(
-    members: EnsembleMember[],
-    workDir: string,
-    runtime: MemberRuntime,
-    removable: readonly string[],
-    lifecycle: Lifecycle,
-    superAuth: string | undefined,
-  ) {
+  private constructor(members: EnsembleMember[], setup: EnsembleSetup) {
     this.members = members;
-    this.workDir = workDir;
-    this.superAuth = superAuth;
+    this.workDir = setup.workDir;
+    this.superAuth = setup.superAuth;
     this.tls = ensembleTls(members);
-    this.#runtime = runtime;
-    this.#removable = removable;
-    this.#lifecycle = lifecycle;
+    this.#runtime = setup.runtime;
+    this.#removable = setup.removable;
+    this.#lifecycle = setup.lifecycle;
+    this.#links = setup.links;
   }
 
   /**
@@ -124,15 +98,7 @@ export class ZooKeeperEnsemble {
    * exits or does not serve in time, or NoLeaderError when they serve but not as one quorum.
    */
   static async start(options: ZooKeeperEnsembleOptions): Promise<ZooKeeperEnsemble> {
-    const size: number = options.size;
-    if (size !== 3 && size !== 5) {
-      throw new EnsembleSizeError(`an ensemble has 3 or 5 members, not ${String(size)}`);
-    }
-    for (const key of Object.keys(options.config ?? {})) {
-      if (PER_MEMBER_KEYS.includes(key) || /^server\.\d+$/.test(key)) {
-        throw new RangeError(`${key} is set per member by the ensemble, not through config`);
-      }
-    }
+    checkLayoutOptions(options);
     const installation = options.installation ?? (await findZooKeeper());
     const workDir = await mkdtemp(join(tmpdir(), 'zkcoord-zk-ensemble-'));
     const keep = options.keepData ?? process.env['ZKCOORD_KEEP_DATA'] === '1';
@@ -162,20 +128,18 @@ export class ZooKeeperEnsemble {
       const deadline = Date.now() + runtime.startTimeoutMs;
       let lastError: ZooKeeperStartError | undefined;
       for (let attempt = 0; attempt < PORT_ATTEMPTS; attempt++) {
-        const layouts = await prepareMembers(workDir, size, options, tls, sasl.config);
-        const started = await startAll(layouts, runtime, deadline);
+        const { layouts, links } = await prepareMembers(workDir, options, tls, sasl.config);
+        const started = await startAll(layouts, runtime, deadline).catch(async (error: unknown) => {
+          await links?.stop();
+          throw error;
+        });
         if (started.ok) {
           const members = layouts.map(
             (layout, i) => new EnsembleMember(layout, runtime, started.jvms[i] as JvmProcess),
           );
-          const ensemble = new ZooKeeperEnsemble(
-            members,
-            workDir,
-            runtime,
-            removable,
-            lifecycle,
-            access.superAuth,
-          );
+          const superAuth = access.superAuth;
+          const setup = { workDir, runtime, removable, lifecycle, superAuth, links };
+          const ensemble = new ZooKeeperEnsemble(members, setup);
           try {
             await ensemble.#waitFor(allParticipate, Math.max(deadline - Date.now(), 0));
           } catch (error) {
@@ -184,6 +148,7 @@ export class ZooKeeperEnsemble {
           }
           return ensemble;
         }
+        await links?.stop();
         lastError = started.error;
         if (!started.portInUse) break;
       }
@@ -233,6 +198,41 @@ export class ZooKeeperEnsemble {
   }
 
   /**
+   * Cuts member `id` off the quorum (`quorumLinks: 'proxied'`): every quorum and election link
+   * from and to it holds its bytes, as in a network partition, while its client port stays
+   * reachable. Its clients get answers to reads and pings until it gives up on the leader after
+   * syncLimit × tickTime; the others, a majority, carry on without it. heal() ends it.
+   */
+  isolate(id: number): void {
+    this.member(id);
+    this.#requireLinks('isolate').isolate(id);
+  }
+
+  /**
+   * Lets member `id` (every member without `id`) reach the others again, delivering what was
+   * held; links to members still isolated stay cut. It rejoins at the next election round.
+   */
+  heal(id?: number): void {
+    if (id !== undefined) this.member(id);
+    this.#requireLinks('heal').heal(id);
+  }
+
+  /** The ids that isolate() cut off and heal() has not brought back. */
+  isolated(): number[] {
+    return this.#links?.isolated() ?? [];
+  }
+
+  /**
+   * The two FaultProxies that member `from` reaches member `to` through, for faults on one link
+   * (e.g. `blackhole()` both, both ways, to cut only leader and follower apart).
+   */
+  quorumLink(from: number, to: number): QuorumLink {
+    this.member(from);
+    this.member(to);
+    return this.#requireLinks('quorumLink').link(from, to);
+  }
+
+  /**
    * Stops every member (SIGTERM, SIGKILL after stopTimeoutMs; paused ones too) and removes the
    * temp directory unless keepData. Members cannot be restarted afterwards. Idempotent.
    */
@@ -240,11 +240,24 @@ export class ZooKeeperEnsemble {
     if (this.#lifecycle.stopped) return;
     this.#lifecycle.stopped = true;
     await Promise.all(this.members.map((m) => m.stop()));
+    await this.#links?.stop();
     for (const dir of this.#removable) await removeDirectory(dir);
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
     await this.stop();
+  }
+
+  #requireLinks(method: string): QuorumLinks {
+    if (this.#lifecycle.stopped) {
+      throw new ZooKeeperServerStateError(`${method}() after the ensemble was stopped`);
+    }
+    if (this.#links === undefined) {
+      throw new ZooKeeperServerStateError(
+        `${method}() needs an ensemble with quorumLinks: 'proxied'`,
+      );
+    }
+    return this.#links;
   }
 
   async #waitFor(accept: Acceptance, timeoutMs: number): Promise<EnsembleMember> {
@@ -270,6 +283,15 @@ export class ZooKeeperEnsemble {
 
 interface Lifecycle {
   stopped: boolean;
+}
+
+interface EnsembleSetup {
+  readonly workDir: string;
+  readonly runtime: MemberRuntime;
+  readonly removable: readonly string[];
+  readonly lifecycle: Lifecycle;
+  readonly superAuth: string | undefined;
+  readonly links: QuorumLinks | undefined;
 }
 
 /** Decides, given one mode per member and exactly one leader among them, if the wait is over. */
@@ -317,80 +339,6 @@ async function startAll(
     ok: false,
     portInUse: failures.some((f) => f.portInUse),
     error: firstFailure.error,
-  };
-}
-
-/**
- * Fresh directories, `myid` files and zoo.cfg for every member on newly picked ports (three per
- * member: client, quorum, election), wiping what an earlier attempt left.
- */
-async function prepareMembers(
-  workDir: string,
-  size: number,
-  options: ZooKeeperEnsembleOptions,
-  tls: TlsSetup | undefined,
-  saslConfig: ZooCfgEntries,
-): Promise<MemberLayout[]> {
-  const perMember = tls === undefined ? 3 : 4;
-  const ports = await freePorts(size * perMember, HOST);
-  const layouts: MemberLayout[] = [];
-  for (let i = 0; i < size; i++) {
-    const id = i + 1;
-    const memberDir = join(workDir, `member-${id}`);
-    layouts.push({
-      id,
-      clientPort: ports[i * perMember] as number,
-      quorumPort: ports[i * perMember + 1] as number,
-      electionPort: ports[i * perMember + 2] as number,
-      secureClientPort: tls === undefined ? undefined : ports[i * perMember + 3],
-      workDir: memberDir,
-      dataDir: join(memberDir, 'data'),
-      configFile: join(memberDir, 'zoo.cfg'),
-      logFile: join(memberDir, 'zookeeper.log'),
-    });
-  }
-  const servers = quorumEntries(HOST, layouts, options);
-  for (const layout of layouts) {
-    await rm(layout.workDir, { recursive: true, force: true });
-    await mkdir(layout.dataDir, { recursive: true });
-    await writeFile(join(layout.dataDir, 'myid'), `${layout.id}\n`, 'utf8');
-    await writeZooCfg(
-      layout.configFile,
-      {
-        tickTime: options.tickTime ?? 500,
-        // In ticks: 5 s to join and sync, 2.5 s of silence before a member is given up (at 500 ms).
-        initLimit: 10,
-        syncLimit: 5,
-        minSessionTimeout: options.minSessionTimeout ?? 1000,
-        maxSessionTimeout: options.maxSessionTimeout ?? 60_000,
-        dataDir: layout.dataDir,
-        clientPort: layout.clientPort,
-        clientPortAddress: HOST,
-        maxClientCnxns: 0,
-        'admin.enableServer': false,
-        ...servers,
-        ...tls?.config,
-        ...(layout.secureClientPort === undefined
-          ? {}
-          : secureClientPortEntries(layout.secureClientPort)),
-        ...saslConfig,
-      },
-      options.config ?? {},
-    );
-  }
-  return layouts;
-}
-
-function ensembleTls(members: readonly EnsembleMember[]): ZooKeeperEnsembleTls | undefined {
-  const first = members[0]?.tls;
-  if (first === undefined) return undefined;
-  return {
-    connectString: members.map((m) => m.tls?.connectString ?? '').join(','),
-    clientAuth: first.clientAuth,
-    ca: first.ca,
-    cert: first.cert,
-    key: first.key,
-    clientSubject: first.clientSubject,
   };
 }
 

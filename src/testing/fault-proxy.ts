@@ -2,7 +2,7 @@ import net from 'node:net';
 import type { ReplyHeader } from '../protocol/index.js';
 import { FaultProxyStoppedError } from './errors.js';
 import { parseHostPort, type HostPort } from './host-port.js';
-import { ProxyLink, type LinkHost, type PendingDrop } from './proxy-link.js';
+import { ProxyLink, type LinkHost, type PendingDrop, type UpstreamRewriter } from './proxy-link.js';
 import {
   copyCounts,
   countClientFrame,
@@ -18,6 +18,22 @@ export interface FaultProxyOptions {
   target: HostPort | string;
   /** Port to listen on (127.0.0.1). Default: a free one. */
   port?: number;
+  /**
+   * `'client'` (default): ZooKeeper's client protocol, read frame by frame for counts() and
+   * dropReplyTo(). `'opaque'`: any other TCP traffic (a quorum's, for example), forwarded byte
+   * for byte without being read, so counts() stays at zero and dropReplyTo() is refused.
+   */
+  traffic?: 'client' | 'opaque';
+}
+
+/** @internal What ZooKeeperEnsemble's quorum links need beyond the public options. */
+export interface ProxyHooks {
+  /** Rewrites what each new connection sends to the target. */
+  readonly rewriter?: () => UpstreamRewriter;
+  /** The proxy does not keep the Node process alive, like the ensemble's JVMs. */
+  readonly background?: boolean;
+  /** Tries at a refused target, 100 ms apart, before the client's connection is reset. Default 1. */
+  readonly connectAttempts?: number;
 }
 
 export type FaultMode = 'pass' | 'delay' | 'blackhole';
@@ -40,22 +56,34 @@ export class FaultProxy {
   readonly #linkHost: LinkHost;
   readonly #links = new Set<ProxyLink>();
   readonly #armed: PendingDrop[] = [];
+  readonly #followsFrames: boolean;
   #counts: WireCounts = emptyCounts();
   #mode: FaultMode = 'pass';
   #delayMs = 0;
   #stopped = false;
 
-  private constructor(server: net.Server, port: number, target: FaultProxy['target']) {
+  private constructor(
+    server: net.Server,
+    port: number,
+    target: FaultProxy['target'],
+    frames: boolean,
+    hooks: ProxyHooks,
+  ) {
     this.#server = server;
     this.port = port;
     this.connectString = `${HOST}:${port}`;
     this.target = target;
-    this.#linkHost = this.#makeLinkHost(target);
+    this.#followsFrames = frames;
+    this.#linkHost = this.#makeLinkHost(target, hooks);
   }
 
   /** Listens and resolves once the proxy accepts connections; it starts in `pass` mode. */
-  static async start(options: FaultProxyOptions): Promise<FaultProxy> {
+  static async start(options: FaultProxyOptions, hooks: ProxyHooks = {}): Promise<FaultProxy> {
     const target = parseHostPort(options.target, 'proxy target');
+    const traffic: string = options.traffic ?? 'client';
+    if (traffic !== 'client' && traffic !== 'opaque') {
+      throw new RangeError(`traffic is 'client' or 'opaque', not ${traffic}`);
+    }
     // Half-open allowed, so each side's FIN is forwarded in order with its bytes, not at once.
     const server = net.createServer({ allowHalfOpen: true, noDelay: true });
     await new Promise<void>((resolve, reject) => {
@@ -70,7 +98,8 @@ export class FaultProxy {
       server.close();
       throw new Error(`unexpected proxy address ${String(address)}`);
     }
-    const proxy = new FaultProxy(server, address.port, target);
+    if (hooks.background === true) server.unref();
+    const proxy = new FaultProxy(server, address.port, target, traffic === 'client', hooks);
     server.on('connection', (socket) => {
       proxy.#accept(socket);
     });
@@ -138,6 +167,9 @@ export class FaultProxy {
     if (!Number.isInteger(opcode)) {
       return Promise.reject(new RangeError(`opcode must be an integer, got ${String(opcode)}`));
     }
+    if (!this.#followsFrames) {
+      return Promise.reject(new RangeError("dropReplyTo() needs traffic: 'client'"));
+    }
     return new Promise<ReplyHeader>((resolve, reject) => {
       this.#armed.push({ opcode, resolve, reject });
     });
@@ -178,9 +210,13 @@ export class FaultProxy {
     this.#links.add(new ProxyLink(this.#linkHost, socket));
   }
 
-  #makeLinkHost(target: FaultProxy['target']): LinkHost {
+  #makeLinkHost(target: FaultProxy['target'], hooks: ProxyHooks): LinkHost {
     return {
       target,
+      followsFrames: this.#followsFrames,
+      background: hooks.background ?? false,
+      connectAttempts: hooks.connectAttempts ?? 1,
+      newRewriter: hooks.rewriter,
       dueAt: (receivedAt) => {
         if (this.#mode === 'blackhole') return Number.POSITIVE_INFINITY;
         return this.#mode === 'delay' ? receivedAt + this.#delayMs : receivedAt;

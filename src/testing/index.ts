@@ -31,6 +31,7 @@ export { FaultProxy, type FaultMode, type FaultProxyOptions } from './fault-prox
 export { fourLetterWord, type FourLetterWordOptions } from './four-letter-word.js';
 export { freePort, freePorts } from './free-port.js';
 export type { ZooKeeperLogLevel } from './launch.js';
+export type { QuorumLink } from './quorum-links.js';
 export type { ServerMode } from './readiness.js';
 export type { SaslServerOptions } from './sasl.js';
 export { ZooKeeperServer, type ZooKeeperServerOptions } from './server.js';

@@ -17,9 +17,22 @@ export interface PendingDrop {
   reject(error: Error): void;
 }
 
+/** Turns what a client sends into what the server gets; one per connection, so it may keep state. */
+export type UpstreamRewriter = (chunk: Buffer) => Buffer;
+
 /** What a link needs from its proxy: the current fault mode, the counters, armed drops. */
 export interface LinkHost {
   readonly target: { readonly host: string; readonly port: number };
+  /**
+   * False for traffic that is not ZooKeeper's client protocol: its bytes are forwarded without
+   * being read as frames, so nothing is counted and no reply can be dropped.
+   */
+  readonly followsFrames: boolean;
+  /** True when the sockets and timers must not keep the Node process alive on their own. */
+  readonly background: boolean;
+  /** Tries at connecting to the target, CONNECT_RETRY_MS apart, before the client is reset. */
+  readonly connectAttempts: number;
+  newRewriter: (() => UpstreamRewriter) | undefined;
   /** When bytes received at `receivedAt` (monotonic ms) may go on; Infinity while held. */
   dueAt(receivedAt: number): number;
   onClientFrame(frame: ClientFrame): void;
@@ -28,6 +41,9 @@ export interface LinkHost {
   claimDrop(opcode: number): PendingDrop | undefined;
   onFinished(link: ProxyLink): void;
 }
+
+/** Between two tries at the target, as ZooKeeper's learners wait between theirs. */
+const CONNECT_RETRY_MS = 100;
 
 type Item = { readonly at: number } & ({ readonly chunk: Buffer } | { readonly end: true });
 
@@ -51,10 +67,16 @@ export class ProxyLink {
   readonly #host: LinkHost;
   readonly #client: net.Socket;
   #upstream: net.Socket | undefined;
+  /** Set once the target accepted: bytes for it wait in their lane until then. */
+  #upstreamReady = false;
+  #connectAttempts = 0;
+  /** performance.now() before which no new try at the target is made. */
+  #retryAt = 0;
   readonly #up = new Lane();
   readonly #down = new Lane();
   readonly #clientTap: ClientTap = clientTap();
   readonly #serverTap: ServerTap = serverTap();
+  readonly #rewrite: UpstreamRewriter | undefined;
   /** Requests whose replies are to be dropped, by xid. */
   readonly #awaiting = new Map<number, PendingDrop>();
   #timer: NodeJS.Timeout | undefined;
@@ -67,7 +89,9 @@ export class ProxyLink {
   constructor(host: LinkHost, client: net.Socket) {
     this.#host = host;
     this.#client = client;
+    this.#rewrite = host.newRewriter?.();
     client.setNoDelay(true);
+    if (host.background) client.unref();
     client.on('data', (chunk: Buffer) => {
       this.#up.push({ at: performance.now(), chunk });
       this.pump();
@@ -99,14 +123,22 @@ export class ProxyLink {
       this.#upstream === undefined &&
       !this.#cut &&
       !this.#clientClosed &&
-      Number.isFinite(this.#host.dueAt(now))
+      Number.isFinite(this.#host.dueAt(now)) &&
+      now >= this.#retryAt
     ) {
       this.#openUpstream();
     }
+    const retry =
+      this.#upstream === undefined && this.#retryAt > now
+        ? this.#retryAt
+        : Number.POSITIVE_INFINITY;
     const next = Math.min(
-      this.#drain(this.#up, now, (item) => {
-        this.#deliverUp(item);
-      }),
+      retry,
+      this.#upstreamReady
+        ? this.#drain(this.#up, now, (item) => {
+            this.#deliverUp(item);
+          })
+        : Number.POSITIVE_INFINITY,
       this.#drain(this.#down, now, (item) => {
         this.#deliverDown(item);
       }),
@@ -119,6 +151,7 @@ export class ProxyLink {
         },
         Math.max(0, Math.ceil(next - now)),
       );
+      if (this.#host.background) this.#timer.unref();
     }
   }
 
@@ -156,9 +189,12 @@ export class ProxyLink {
   #openUpstream(): void {
     const upstream = net.connect({ ...this.#host.target, noDelay: true, allowHalfOpen: true });
     this.#upstream = upstream;
+    if (this.#host.background) upstream.unref();
     let connected = false;
     upstream.on('connect', () => {
       connected = true;
+      this.#upstreamReady = true;
+      this.pump();
     });
     upstream.on('data', (chunk: Buffer) => {
       this.#down.push({ at: performance.now(), chunk });
@@ -172,6 +208,7 @@ export class ProxyLink {
       // 'close' follows.
     });
     upstream.on('close', () => {
+      if (!connected && this.#retryConnect()) return;
       this.#upstreamClosed = true;
       // A refused connection is a dead server: the client sees its connection fail at once.
       if (!connected) this.reset();
@@ -181,6 +218,18 @@ export class ProxyLink {
     });
   }
 
+  /** After a refused connection: true if another try is scheduled. */
+  #retryConnect(): boolean {
+    this.#connectAttempts++;
+    if (this.#connectAttempts >= this.#host.connectAttempts || this.#cut || this.#clientClosed) {
+      return false;
+    }
+    this.#upstream = undefined;
+    this.#retryAt = performance.now() + CONNECT_RETRY_MS;
+    this.pump();
+    return true;
+  }
+
   #deliverUp(item: Item): void {
     const upstream = this.#upstream;
     if (this.#cut || upstream === undefined || upstream.destroyed) return;
@@ -188,13 +237,17 @@ export class ProxyLink {
       upstream.end();
       return;
     }
-    for (const frame of this.#clientTap.frames(item.chunk)) {
-      this.#host.onClientFrame(frame);
-      if (frame.kind !== 'request') continue;
-      const drop = this.#host.claimDrop(frame.header.type);
-      if (drop !== undefined) this.#awaiting.set(frame.header.xid, drop);
+    const chunk = this.#rewrite === undefined ? item.chunk : this.#rewrite(item.chunk);
+    if (this.#host.followsFrames) {
+      for (const frame of this.#clientTap.frames(chunk)) {
+        this.#host.onClientFrame(frame);
+        if (frame.kind !== 'request') continue;
+        const drop = this.#host.claimDrop(frame.header.type);
+        if (drop !== undefined) this.#awaiting.set(frame.header.xid, drop);
+      }
     }
-    upstream.write(item.chunk);
+    // A rewriter that still waits for the rest of what it rewrites returns nothing yet.
+    if (chunk.length > 0) upstream.write(chunk);
   }
 
   #deliverDown(item: Item): void {
@@ -202,6 +255,10 @@ export class ProxyLink {
     if (this.#cut || client.destroyed) return;
     if ('end' in item) {
       client.end();
+      return;
+    }
+    if (!this.#host.followsFrames) {
+      client.write(item.chunk);
       return;
     }
     const frames = this.#serverTap.frames(item.chunk);

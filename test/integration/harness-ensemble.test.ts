@@ -7,6 +7,7 @@ import { ZooKeeper } from '../../src/index.js';
 import {
   EnsembleSizeError,
   ZooKeeperEnsemble,
+  ZooKeeperServerStateError,
   type EnsembleMember,
 } from '../../src/testing/index.js';
 import { uniqueRoot } from './helpers.js';
@@ -83,6 +84,11 @@ describe('ZooKeeperEnsemble of 3', () => {
       `${ensemble.member(3).connectString},${ensemble.member(1).connectString}`,
     );
     expect(() => ensemble.member(4)).toThrow(RangeError);
+    // Isolating a member needs quorumLinks: 'proxied' (harness-quorum-links.test.ts).
+    expect(() => {
+      ensemble.isolate(1);
+    }).toThrow(ZooKeeperServerStateError);
+    expect(ensemble.isolated()).toEqual([]);
   });
 
   it('replicates: a write through connectString() is read on another member after sync', async () => {
