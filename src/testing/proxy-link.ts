@@ -42,7 +42,7 @@ export interface LinkHost {
   onFinished(link: ProxyLink): void;
 }
 
-/** Between two tries at the target, as ZooKeeper's learners wait between theirs. */
+/** Between two tries at the target: a refused learner tries again after a pause of this order. */
 const CONNECT_RETRY_MS = 100;
 
 type Item = { readonly at: number } & ({ readonly chunk: Buffer } | { readonly end: true });
