@@ -17,17 +17,13 @@ export async function sendCloseSession(
     const done = (): void => {
       resolve();
     };
-    try {
-      connection.send(
-        new Request(xid, OpCode.closeSession, undefined, null, done, done, undefined),
-        null,
-        undefined,
-      );
-      // Out now: a close that follows within the tick (a wait of ~0 ms) must not drop it.
-      connection.flush();
-    } catch {
-      resolve();
-    }
+    connection.sendOrFail(
+      new Request(xid, OpCode.closeSession, undefined, null, done, done, undefined),
+      null,
+      undefined,
+    );
+    // Out now: a close that follows within the tick (a wait of ~0 ms) must not drop it.
+    connection.flush();
   });
   await settleWithin(answered, waitMs);
 }

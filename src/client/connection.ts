@@ -218,6 +218,15 @@ export class Connection {
     this.scheduleFlush();
   }
 
+  /** send(), except that a request it cannot send (too large, not encodable) fails instead. */
+  sendOrFail<T>(request: OutstandingRequest, body: RecordCodec<T> | null, value: T): void {
+    try {
+      this.send(request, body, value);
+    } catch (error) {
+      request.fail(error instanceof Error ? error : new Error(String(error)));
+    }
+  }
+
   /** Sends credentials (xid -4); the answer goes to `onAuthReply`, not to a request. */
   sendAuth(packet: AuthPacket): void {
     if (this.closed) return;

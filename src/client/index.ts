@@ -1,5 +1,6 @@
 export { ZooKeeper } from './zookeeper.js';
-export type { StateObserver, ZooKeeperState } from './zookeeper.js';
+export type { ZooKeeperState } from './zookeeper.js';
+export type { StateObserver } from './state-observers.js';
 export type { StateChange } from './state-stream.js';
 export { MultiRead } from './multi-read.js';
 export { PersistentWatcher } from './persistent-watcher.js';

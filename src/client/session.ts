@@ -16,7 +16,8 @@ import type { UnsentRequest } from './request-timeouts.js';
 import type { LossCause, SessionOptions, SessionState, StateDetail } from './session-types.js';
 import { setWatchesRequests } from './set-watches.js';
 import { sendCloseSession } from './close-session.js';
-import { settleWithin } from './settle-within.js';
+import { callIsolated } from './isolated-call.js';
+import { Settlement } from './settle-within.js';
 import { WatchRegistry } from './watch-registry.js';
 
 export type { ReplyHook } from './request.js';
@@ -62,7 +63,7 @@ export class Session implements AuthPort {
   private closeRequested = false;
   private readonly lifetime = new AbortController();
   /** Waiting for the suspended session to settle: adopted again, lost, or failed. */
-  private readonly settleWaiters = new Set<() => void>();
+  private readonly settlement = new Settlement();
   /** Whether the current session was ever adopted: if not, its first adoption is `connected`. */
   private adoptedSession = false;
   private staleConnection: Connection | undefined;
@@ -138,7 +139,7 @@ export class Session implements AuthPort {
     }
     await this.adopt(opened, 'connected');
     // The connection dropped while it authenticated: the reconnect decides, within the deadline.
-    if (this.state === 'suspended') await this.settledWithin(deadline);
+    if (this.state === 'suspended') await this.settlement.within(deadline - performance.now());
     if (this.auth.failure !== undefined || this.state === 'suspended' || this.state === 'lost') {
       await this.close();
       throw this.auth.failure ?? new ConnectionLossError(undefined, `CONNECTIONLOSS: ${failure}`);
@@ -186,15 +187,15 @@ export class Session implements AuthPort {
     for (const { request, codec, body } of setWatchesRequests(this.watches, this.lastZxid, () =>
       this.nextXid(),
     )) {
-      this.sendNow(connection, request, codec, body);
+      connection.sendOrFail(request, codec, body);
     }
     for (const { request, body, value } of this.timeouts.takeUnsent()) {
-      this.sendNow(connection, request, body, value);
+      connection.sendOrFail(request, body, value);
     }
     this.setState(this.readOnly.adopted(opened, state), { sessionId: this.sessionId });
     this.lossTimer.arm();
     this.adoptedSession = true;
-    this.settled();
+    this.settlement.settle();
   }
 
   private setState(state: SessionState, detail: StateDetail): void {
@@ -203,14 +204,9 @@ export class Session implements AuthPort {
     if (channels.state.hasSubscribers) {
       channels.state.publish({ state, ...detail } satisfies StateMessage);
     }
-    try {
+    callIsolated(() => {
       this.onStateChange(state, detail);
-    } catch (error) {
-      // A listener's bug must not stop the session's own work (e.g. starting the reconnect).
-      process.nextTick(() => {
-        throw error;
-      });
-    }
+    });
   }
 
   private onConnectionClosed(connection: Connection, error: Error): void {
@@ -256,7 +252,7 @@ export class Session implements AuthPort {
     if (!this.options.newSessionOnLoss) this.auth.rejectWaiting(new SessionExpiredError());
     this.adoptedSession = false;
     this.setState('lost', { sessionId: lost.sessionId, cause });
-    this.settled();
+    this.settlement.settle();
     if (this.options.newSessionOnLoss && this.closePromise === undefined) {
       void this.renew(cause === 'timeout' ? lost : undefined);
     }
@@ -268,20 +264,7 @@ export class Session implements AuthPort {
     this.connection?.close(error);
     for (const { request } of this.timeouts.takeUnsent()) request.fail(error);
     this.setState('authFailed', { sessionId: this.sessionId });
-    this.settled();
-  }
-
-  private settled(): void {
-    for (const waiter of this.settleWaiters) waiter();
-    this.settleWaiters.clear();
-  }
-
-  /** Waits, until `deadline` at most, for a suspended session to be adopted again, lost or failed. */
-  private async settledWithin(deadline: number): Promise<void> {
-    await settleWithin(
-      new Promise<void>((resolve) => this.settleWaiters.add(resolve)),
-      deadline - performance.now(),
-    );
+    this.settlement.settle();
   }
 
   /** Opens the next session; after a client-side loss, first ends the old one if a server still has it. */
@@ -346,7 +329,7 @@ export class Session implements AuthPort {
       const connection = this.usableConnection();
       const codec = body as RecordCodec<unknown> | null;
       if (connection !== undefined) {
-        this.sendNow(connection, request, codec, value);
+        connection.sendOrFail(request, codec, value);
       } else {
         this.timeouts.queue({ request, body: codec, value } satisfies UnsentRequest);
       }
@@ -366,19 +349,6 @@ export class Session implements AuthPort {
     return ready && this.connection?.isOpen === true ? this.connection : undefined;
   }
 
-  private sendNow(
-    connection: Connection,
-    request: Request,
-    body: RecordCodec<unknown> | null,
-    value: unknown,
-  ): void {
-    try {
-      connection.send(request, body, value);
-    } catch (error) {
-      request.fail(error instanceof Error ? error : new Error(String(error)));
-    }
-  }
-
   /**
    * Ends the session: sends closeSession (so the server deletes our ephemerals at once) and waits
    * for its answer, and for a reconnect first if the connection is down, at most 2 s in all; then
@@ -387,13 +357,9 @@ export class Session implements AuthPort {
   close(): Promise<void> {
     if (this.closePromise === undefined) {
       this.closeRequested = true;
-      try {
+      callIsolated(() => {
         this.onClosing();
-      } catch (error) {
-        process.nextTick(() => {
-          throw error;
-        });
-      }
+      });
       this.closePromise = this.doClose();
     }
     return this.closePromise;
@@ -403,7 +369,7 @@ export class Session implements AuthPort {
     const deadline = performance.now() + CLOSE_SESSION_WAIT_MS;
     for (const { request } of this.timeouts.takeUnsent()) request.fail(new ClientClosedError());
     this.auth.rejectWaiting(new ClientClosedError());
-    if (this.state === 'suspended') await this.settledWithin(deadline);
+    if (this.state === 'suspended') await this.settlement.within(deadline - performance.now());
     const connection = this.connection;
     if (connection?.isOpen === true && this.state !== 'lost') {
       const waitMs = Math.min(deadline - performance.now(), this.negotiatedTimeoutMs);

@@ -10,7 +10,8 @@ import { Session } from './session.js';
 import type { SessionState } from './session.js';
 import { retry } from './retry.js';
 import type { RetryOptions } from './retry.js';
-import { stateStream } from './state-stream.js';
+import { StateObservers } from './state-observers.js';
+import type { StateObserver } from './state-observers.js';
 import type { StateChange } from './state-stream.js';
 import { MultiRead } from './multi-read.js';
 import { Transaction } from './transaction.js';
@@ -41,9 +42,6 @@ import type {
 
 export type ZooKeeperState = SessionState;
 
-/** Told of every state change; see `ZooKeeper.observeState`. */
-export type StateObserver = (state: ZooKeeperState, change: StateChange) => void;
-
 interface ZooKeeperEvents {
   /** Every state change; `change` says from what and, for `lost`, why. */
   state: [state: ZooKeeperState, change: StateChange];
@@ -59,7 +57,7 @@ interface ZooKeeperEvents {
  */
 export class ZooKeeper extends EventEmitter<ZooKeeperEvents> {
   private readonly ops: OpContext;
-  private readonly stateObservers = new Set<StateObserver>();
+  private readonly stateObservers: StateObservers;
 
   private constructor(
     private readonly session: Session,
@@ -73,32 +71,9 @@ export class ZooKeeper extends EventEmitter<ZooKeeperEvents> {
       serverPath: (path, sequential) => this.serverPath(path, sequential),
       persistentWatchRemoval,
     };
-    let previous: ZooKeeperState = session.state;
-    session.onStateChange = (state, detail) => {
-      const change: StateChange = { state, previous, ...detail };
-      previous = state;
-      this.tellObservers(state, change);
+    this.stateObservers = new StateObservers(session, (state, change) => {
       this.emit('state', state, change);
-    };
-    // Whatever holds something on this session lets go before closeSession is written, and so
-    // before the server can delete our nodes.
-    session.onClosing = () => {
-      const state = session.state;
-      this.tellObservers(state, { state, previous: state, sessionId: session.sessionId });
-    };
-  }
-
-  private tellObservers(state: ZooKeeperState, change: StateChange): void {
-    // A snapshot: an observer may add or remove observers (a lease ending, a new one starting).
-    for (const observer of [...this.stateObservers]) {
-      try {
-        observer(state, change);
-      } catch (error) {
-        process.nextTick(() => {
-          throw error;
-        });
-      }
-    }
+    });
   }
 
   /** Opens a session with one of the servers of `connectString` (`host:port[,host:port...][/chroot]`). */
@@ -135,8 +110,7 @@ export class ZooKeeper extends EventEmitter<ZooKeeperEvents> {
    * observes this way. Returns the function that stops it.
    */
   observeState(observer: StateObserver): () => void {
-    this.stateObservers.add(observer);
-    return () => this.stateObservers.delete(observer);
+    return this.stateObservers.add(observer);
   }
 
   /** The session timeout the server granted, in ms. */
@@ -165,15 +139,7 @@ export class ZooKeeper extends EventEmitter<ZooKeeperEvents> {
    * ```
    */
   states(options: { signal?: AbortSignal } = {}): AsyncIterableIterator<StateChange> {
-    // Observed, so a user's 'state' listener that throws cannot starve the iterator; the close
-    // notice (no change) is not a state change.
-    return stateStream(
-      (listener) =>
-        this.observeState((_state, change) => {
-          if (change.state !== change.previous) listener(change);
-        }),
-      options.signal,
-    );
+    return this.stateObservers.stream(options.signal);
   }
 
   /**
