@@ -1,5 +1,7 @@
 import { OpCode } from '../protocol/index.js';
 import type { Connection } from './connection.js';
+import type { Opened } from './connector.js';
+import { ClientClosedError } from './errors.js';
 import { Request } from './request.js';
 import { settleWithin } from './settle-within.js';
 
@@ -26,4 +28,13 @@ export async function sendCloseSession(
     connection.flush();
   });
   await settleWithin(answered, waitMs);
+}
+
+/**
+ * Ends a session the client gave up on (its own timer ran out) that a server may still keep:
+ * resumed on `opened` only to send closeSession, so that its ephemerals go now, not at expiry.
+ */
+export async function endStaleSession(opened: Opened, xid: number, waitMs: number): Promise<void> {
+  if (opened.response.timeOut > 0) await sendCloseSession(opened.connection, xid, waitMs);
+  opened.connection.close(new ClientClosedError());
 }

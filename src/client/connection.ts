@@ -59,6 +59,8 @@ export interface ConnectionHandlers {
  */
 export interface Liveness {
   lastAnsweredSendTime: number;
+  /** Told of every answer, with the connection it came on. */
+  readonly onAnswered?: (connection: Connection, sentAt: number, answeredAt: number) => void;
 }
 
 /** Counters a test (or a benchmark) can read to see what happened on the wire; frames include pings and handshakes. */
@@ -84,6 +86,8 @@ export class Connection {
   private readTimeoutMs = 0;
   private heartbeat: NodeJS.Timeout | undefined;
   private closed = false;
+  /** When the handshake left (monotonic ms): the session was created or touched after it. */
+  handshakeSentAt = 0;
 
   private constructor(
     private readonly socket: net.Socket,
@@ -112,6 +116,7 @@ export class Connection {
     const connection = new Connection(socket, options, handlers, counters, liveness);
     try {
       const sentAt = performance.now();
+      connection.handshakeSentAt = sentAt;
       const response = await handshake({
         socket,
         splitter: connection.splitter,
@@ -125,7 +130,7 @@ export class Connection {
           connection.counters.framesReceived++;
         },
       });
-      if (response.timeOut > 0) connection.noteAnswered(sentAt);
+      if (response.timeOut > 0) connection.noteAnswered(sentAt, performance.now());
       connection.startStreaming(response.timeOut);
       return { connection, response };
     } catch (error) {
@@ -284,7 +289,7 @@ export class Connection {
         return;
       case Xid.ping: {
         const sentAt = this.pingSendTimes.shift();
-        if (sentAt !== undefined) this.noteAnswered(sentAt);
+        if (sentAt !== undefined) this.noteAnswered(sentAt, now);
         return;
       }
       case Xid.auth:
@@ -307,7 +312,7 @@ export class Connection {
       this.close(new SessionExpiredError());
       return;
     }
-    this.noteAnswered(request.sentAt);
+    this.noteAnswered(request.sentAt, now);
     if (header.err !== 0) {
       request.complete(header.err, undefined);
       return;
@@ -324,8 +329,9 @@ export class Connection {
     request.complete(0, body);
   }
 
-  private noteAnswered(sentAt: number): void {
+  private noteAnswered(sentAt: number, answeredAt: number): void {
     if (sentAt > this.liveness.lastAnsweredSendTime) this.liveness.lastAnsweredSendTime = sentAt;
+    this.liveness.onAnswered?.(this, sentAt, answeredAt);
   }
 
   /** One timer for both pings and the read timeout, re-armed from the last send and receive times. */

@@ -13,6 +13,7 @@ export const channels = {
   request: diagnosticsChannel.channel('zkcoord:request'),
   state: diagnosticsChannel.channel('zkcoord:state'),
   watch: diagnosticsChannel.channel('zkcoord:watch'),
+  trust: diagnosticsChannel.channel('zkcoord:trust'),
 } as const;
 
 /** Published on `zkcoord:request` when a request is submitted. */
@@ -43,6 +44,27 @@ export interface StateMessage {
   readonly sessionId: bigint;
   readonly cause?: LossCause;
 }
+
+/**
+ * Published on `zkcoord:trust` as the leader confirms the session (`confirmed`: a sync answered,
+ * with the deadline it leaves), as the deadline passes or the host was found to have slept
+ * (`lapsed`), and as the client leaves a server that does not pass its syncs on (`left`).
+ * Times are `performance.now()` ms.
+ */
+export type TrustMessage =
+  | {
+      readonly event: 'confirmed';
+      readonly sessionId: bigint;
+      readonly deadline: number | undefined;
+      readonly syncSentAt: number;
+      readonly answeredAt: number;
+    }
+  | {
+      readonly event: 'lapsed';
+      readonly sessionId: bigint;
+      readonly reason: 'deadline' | 'clockJump';
+    }
+  | { readonly event: 'left'; readonly sessionId: bigint; readonly server: string };
 
 /** Published on `zkcoord:watch` for every notification the server sends. */
 export interface WatchMessage {

@@ -30,6 +30,7 @@ export type {
   GetACLResult,
   GetChildrenResult,
   GetDataResult,
+  LeaderConfirmationSettings,
   NodeEvent,
   NodeEventType,
   PersistentWatchEvent,
@@ -58,6 +59,7 @@ export * from './errors.js';
 export type {
   RequestEndMessage,
   RequestStartMessage,
+  TrustMessage,
   StateMessage,
   WatchMessage,
 } from './diagnostics.js';

@@ -1,3 +1,5 @@
+import { CLOCK_JUMP_TOLERANCE_MS } from './clock-watch.js';
+
 /**
  * How long the **leader** surely keeps our session, counted on the client's monotonic clock from
  * round trips that went through it. A follower answers pings and reads by itself, and one cut off
@@ -22,8 +24,11 @@
 
 /** ρ: how far apart the leader's and our clock rates may be, each way (NTP slews at most 500 ppm). */
 export const CLOCK_RATE_ERROR = 0.001;
-/** ε: timer and clock resolution on our side, taken off every deadline. */
-export const DEADLINE_MARGIN_MS = 10;
+/**
+ * ε, taken off every deadline: timer and clock resolution on our side (10 ms), and the host
+ * suspend short enough to go unnoticed (see ClockWatch).
+ */
+export const DEADLINE_MARGIN_MS = 10 + CLOCK_JUMP_TOLERANCE_MS;
 
 /** A sync on its way: when it left, and what its answer would prove. */
 export interface SyncTicket {

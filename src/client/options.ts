@@ -2,6 +2,7 @@ import { DEFAULT_MAX_REQUEST_FRAME, DEFAULT_MAX_RESPONSE_FRAME } from '../protoc
 import { authOptions } from './auth-options.js';
 import type { HostAddress } from './connect-string.js';
 import { InvalidArgumentError } from './errors.js';
+import type { LeaderConfirmationOptions } from './leader-confirmation.js';
 import type { SessionOptions } from './session.js';
 import { checkTlsOptions } from './socket.js';
 import type { ZooKeeperOptions } from './types.js';
@@ -38,7 +39,28 @@ export function sessionOptions(
     ),
     tls: checkTlsOptions(options.tls),
     ...authOptions(options),
+    leaderConfirmation: leaderConfirmationOptions(options.leaderConfirmation),
   };
+}
+
+function leaderConfirmationOptions(
+  setting: ZooKeeperOptions['leaderConfirmation'],
+): LeaderConfirmationOptions | undefined {
+  if (setting === false) return undefined;
+  const given = setting as unknown;
+  if (given !== undefined && (typeof given !== 'object' || given === null)) {
+    throw new InvalidArgumentError(
+      `leaderConfirmation must be false or an object, got ${given === null ? 'null' : typeof given}`,
+    );
+  }
+  return {
+    tickTimeMs: optionalPositive(setting?.tickTime, 'leaderConfirmation.tickTime'),
+    syncIntervalMs: optionalPositive(setting?.syncInterval, 'leaderConfirmation.syncInterval'),
+  };
+}
+
+function optionalPositive(value: number | undefined, name: string): number | undefined {
+  return value === undefined ? undefined : positive(value, 0, name);
 }
 
 function positive(value: number | undefined, fallback: number, name: string): number {

@@ -22,8 +22,11 @@ export class RequestTimeouts {
     private readonly currentConnection: () => Connection | undefined,
   ) {}
 
-  queue(entry: UnsentRequest): void {
-    this.unsent.push(entry);
+  /** Sends the request on `connection` when there is one, else holds it until takeUnsent(). */
+  dispatch(entry: UnsentRequest, connection: Connection | undefined): void {
+    if (connection !== undefined) connection.sendOrFail(entry.request, entry.body, entry.value);
+    else this.unsent.push(entry);
+    this.watch();
   }
 
   /** Removes and returns the waiting requests, oldest first. */

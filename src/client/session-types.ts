@@ -1,5 +1,6 @@
 import type { Credential, ResolvedSasl } from './auth-options.js';
 import type { HostAddress } from './connect-string.js';
+import type { LeaderConfirmationOptions } from './leader-confirmation.js';
 import type { ZooKeeperTlsOptions } from './types.js';
 
 export interface SessionOptions {
@@ -21,6 +22,8 @@ export interface SessionOptions {
   /** Sent on every connection, after SASL if configured (see authenticate.ts). */
   readonly auth: readonly Credential[];
   readonly sasl: ResolvedSasl | undefined;
+  /** Trust only what the leader confirmed (see LeaderConfirmation); undefined: what any server answered. */
+  readonly leaderConfirmation: LeaderConfirmationOptions | undefined;
 }
 
 export type SessionState =

@@ -7,15 +7,16 @@ import type { Credentials, Opened } from './connector.js';
 import { channels, publishWatch, traceRequest } from './diagnostics.js';
 import type { StateMessage } from './diagnostics.js';
 import { ClientClosedError, ConnectionLossError, SessionExpiredError } from './errors.js';
+import { LeaderConfirmation } from './leader-confirmation.js';
+import type { ConfirmationPort } from './leader-confirmation.js';
 import { LossTimer } from './loss-timer.js';
 import { ReadOnlyMode } from './read-only-mode.js';
 import { Request } from './request.js';
 import type { ReplyHook } from './request.js';
 import { RequestTimeouts } from './request-timeouts.js';
-import type { UnsentRequest } from './request-timeouts.js';
 import type { LossCause, SessionOptions, SessionState, StateDetail } from './session-types.js';
 import { setWatchesRequests } from './set-watches.js';
-import { sendCloseSession } from './close-session.js';
+import { endStaleSession, sendCloseSession } from './close-session.js';
 import { callIsolated } from './isolated-call.js';
 import { Settlement } from './settle-within.js';
 import { WatchRegistry } from './watch-registry.js';
@@ -33,7 +34,7 @@ const NO_PASSWORD = new Uint8Array(16);
  * disconnected, declares it lost — when the server says so, or one session timeout after the last
  * request the server answered — and then opens a new one, and closes it.
  */
-export class Session implements AuthPort {
+export class Session implements AuthPort, ConfirmationPort {
   state: SessionState = 'connecting';
   sessionId = 0n;
   password: Uint8Array = NO_PASSWORD;
@@ -41,11 +42,20 @@ export class Session implements AuthPort {
   lastZxid = 0n;
   readonly watches = new WatchRegistry();
   readonly counters: ConnectionCounters = { socketWrites: 0, framesSent: 0, framesReceived: 0 };
-  readonly liveness: Liveness = { lastAnsweredSendTime: 0 };
+  readonly liveness: Liveness = {
+    lastAnsweredSendTime: 0,
+    onAnswered: (connection, sentAt, answeredAt) => {
+      this.confirmation?.answered(connection, sentAt, answeredAt);
+    },
+  };
   readonly auth: Authenticator;
   onStateChange: (state: SessionState, detail: StateDetail) => void = () => undefined;
-  /** Called once as close() begins, before closeSession is written: `closing` is already true. */
-  onClosing: () => void = () => undefined;
+  /**
+   * Called, with the state unchanged, when what holds something on the session must look again:
+   * once as close() begins, before closeSession is written (`closing` is already true), and when
+   * `trustDeadline` passes or the host is found to have slept.
+   */
+  onRecheck: () => void = () => undefined;
 
   private connection: Connection | undefined;
   private readonly connector: Connector;
@@ -53,8 +63,9 @@ export class Session implements AuthPort {
   private xid = 0;
   /** Bumped whenever the session is lost or closed: connect loops of an older epoch give up. */
   private epoch = 0;
+  private readonly confirmation: LeaderConfirmation | undefined;
   private readonly lossTimer = new LossTimer(
-    () => this.trustDeadline,
+    () => this.answeredDeadline,
     () => {
       this.loseSession('timeout');
     },
@@ -92,6 +103,8 @@ export class Session implements AuthPort {
     );
     this.readOnly = new ReadOnlyMode(this.connector, options, this.lifetime.signal);
     this.timeouts = new RequestTimeouts(options.requestTimeoutMs, () => this.connection);
+    const confirmation = options.leaderConfirmation;
+    if (confirmation !== undefined) this.confirmation = new LeaderConfirmation(confirmation, this);
   }
 
   /** True once close() was called. */
@@ -100,12 +113,22 @@ export class Session implements AuthPort {
   }
 
   /**
-   * When the server may have expired the session (monotonic ms, `performance.now()`): one session
-   * timeout after the send time of the last request it answered, since it touched the session no
-   * earlier than it received that request. Undefined while no session is being watched: none
-   * yet, or a read-only server's own, which is never resumed (see ReadOnlyMode).
+   * Until when the session can be trusted (monotonic ms, `performance.now()`): the deadline the
+   * leader confirmed (see LeaderConfirmation) when that is on, never later than the one below.
    */
   get trustDeadline(): number | undefined {
+    const answered = this.answeredDeadline;
+    const confirmed = answered === undefined ? undefined : this.confirmation?.deadline;
+    return confirmed === undefined ? answered : Math.min(answered ?? confirmed, confirmed);
+  }
+
+  /**
+   * When the server may have expired the session: one session timeout after the send time of the
+   * last request it answered, since it touched the session no earlier than it received that
+   * request; the session is declared lost then. Undefined while no session is being watched:
+   * none yet, or a read-only server's own, which is never resumed (see ReadOnlyMode).
+   */
+  private get answeredDeadline(): number | undefined {
     const watched =
       this.state === 'connected' || this.state === 'reconnected' || this.state === 'suspended';
     return watched && this.sessionId !== 0n && !this.readOnly.local
@@ -192,7 +215,10 @@ export class Session implements AuthPort {
     for (const { request, body, value } of this.timeouts.takeUnsent()) {
       connection.sendOrFail(request, body, value);
     }
-    this.setState(this.readOnly.adopted(opened, state), { sessionId: this.sessionId });
+    const adopted = this.readOnly.adopted(opened, state);
+    if (adopted !== 'readOnly')
+      this.confirmation?.connected(connection, connection.handshakeSentAt, response.timeOut);
+    this.setState(adopted, { sessionId: this.sessionId });
     this.lossTimer.arm();
     this.adoptedSession = true;
     this.settlement.settle();
@@ -212,6 +238,7 @@ export class Session implements AuthPort {
   private onConnectionClosed(connection: Connection, error: Error): void {
     if (connection !== this.connection) return;
     this.connection = undefined;
+    this.confirmation?.disconnected();
     if (this.closePromise !== undefined || this.auth.failure !== undefined) return;
     if (error instanceof SessionExpiredError) this.loseSession('expired');
     else this.suspend();
@@ -224,9 +251,14 @@ export class Session implements AuthPort {
     void this.reconnect();
   }
 
-  /** Keeps trying until a server takes the session back, the session is lost, or close(). */
-  private async reconnect(): Promise<void> {
+  /**
+   * Keeps trying until a server takes the session back (or, after a loss, opens the next one),
+   * the session is lost, or close(). After a client-side loss it first ends the old session if a
+   * server still has it.
+   */
+  private async reconnect(stale?: Credentials): Promise<void> {
     const epoch = this.epoch;
+    if (stale !== undefined) await this.closeStaleSession(stale);
     const opened = await this.openConnection(Number.POSITIVE_INFINITY, false);
     if (opened === undefined) return;
     if (epoch !== this.epoch || this.lifetime.signal.aborted) {
@@ -240,6 +272,7 @@ export class Session implements AuthPort {
     if (this.state === 'lost' || this.state === 'closed') return;
     this.epoch++;
     this.lossTimer.stop();
+    this.confirmation?.reset();
     const lost: Credentials = this.credentials;
     this.sessionId = 0n;
     this.password = NO_PASSWORD;
@@ -254,7 +287,7 @@ export class Session implements AuthPort {
     this.setState('lost', { sessionId: lost.sessionId, cause });
     this.settlement.settle();
     if (this.options.newSessionOnLoss && this.closePromise === undefined) {
-      void this.renew(cause === 'timeout' ? lost : undefined);
+      void this.reconnect(cause === 'timeout' ? lost : undefined);
     }
   }
 
@@ -263,35 +296,18 @@ export class Session implements AuthPort {
     if (this.closePromise !== undefined) return;
     this.connection?.close(error);
     for (const { request } of this.timeouts.takeUnsent()) request.fail(error);
+    this.confirmation?.reset();
     this.setState('authFailed', { sessionId: this.sessionId });
     this.settlement.settle();
   }
 
-  /** Opens the next session; after a client-side loss, first ends the old one if a server still has it. */
-  private async renew(stale: Credentials | undefined): Promise<void> {
-    const epoch = this.epoch;
-    if (stale !== undefined) await this.closeStaleSession(stale);
-    const opened = await this.openConnection(Number.POSITIVE_INFINITY, false);
-    if (opened === undefined) return;
-    if (epoch !== this.epoch || this.lifetime.signal.aborted) {
-      opened.connection.close(new ClientClosedError());
-      return;
-    }
-    await this.adopt(opened, 'connected');
-  }
-
   /** Resumes the lost session just to send closeSession, so its ephemerals go now, not at expiry. */
   private async closeStaleSession(stale: Credentials): Promise<void> {
-    const opened = await this.openConnection(
-      performance.now() + this.options.sessionTimeoutMs,
-      false,
-      stale,
-    );
+    const deadline = performance.now() + this.options.sessionTimeoutMs;
+    const opened = await this.openConnection(deadline, false, stale);
     if (opened === undefined) return;
     this.staleConnection = opened.connection;
-    if (opened.response.timeOut > 0)
-      await sendCloseSession(opened.connection, this.nextXid(), CLOSE_SESSION_WAIT_MS);
-    opened.connection.close(new ClientClosedError());
+    await endStaleSession(opened, this.nextXid(), CLOSE_SESSION_WAIT_MS);
     this.staleConnection = undefined;
   }
 
@@ -326,14 +342,8 @@ export class Session implements AuthPort {
         reject,
       );
       const request = new Request(xid, opcode, path, response, settle, fail, onReply);
-      const connection = this.usableConnection();
       const codec = body as RecordCodec<unknown> | null;
-      if (connection !== undefined) {
-        connection.sendOrFail(request, codec, value);
-      } else {
-        this.timeouts.queue({ request, body: codec, value } satisfies UnsentRequest);
-      }
-      this.timeouts.watch();
+      this.timeouts.dispatch({ request, body: codec, value }, this.usableConnection());
     });
   }
 
@@ -357,9 +367,7 @@ export class Session implements AuthPort {
   close(): Promise<void> {
     if (this.closePromise === undefined) {
       this.closeRequested = true;
-      callIsolated(() => {
-        this.onClosing();
-      });
+      callIsolated(this.onRecheck);
       this.closePromise = this.doClose();
     }
     return this.closePromise;
@@ -378,6 +386,7 @@ export class Session implements AuthPort {
     this.epoch++;
     this.lifetime.abort();
     this.lossTimer.stop();
+    this.confirmation?.reset();
     this.connection?.close(new ClientClosedError());
     this.connection = undefined;
     this.staleConnection?.close(new ClientClosedError());

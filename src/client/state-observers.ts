@@ -8,9 +8,10 @@ export type StateObserver = (state: SessionState, change: StateChange) => void;
 
 /**
  * Hands the session's state changes on: first to the observers, each apart (one that throws stops
- * neither the others nor the event), then to `emit`, the public `'state'` event. As close()
- * begins the observers alone hear, with the state unchanged: whatever holds something on the
- * session lets go before closeSession is written, and so before the server can delete our nodes.
+ * neither the others nor the event), then to `emit`, the public `'state'` event. The observers
+ * alone also hear, with the state unchanged, when the session asks for a recheck: as close()
+ * begins, so that whatever holds something on the session lets go before closeSession is written
+ * (and so before the server can delete our nodes), and when its trust deadline passes.
  */
 export class StateObservers {
   private readonly observers = new Set<StateObserver>();
@@ -23,7 +24,7 @@ export class StateObservers {
       this.tell(state, change);
       emit(state, change);
     };
-    session.onClosing = () => {
+    session.onRecheck = () => {
       const state = session.state;
       this.tell(state, { state, previous: state, sessionId: session.sessionId });
     };

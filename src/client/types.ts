@@ -179,6 +179,28 @@ export interface ZooKeeperOptions {
    * with NotReadOnlyError) rather than waiting for a read/write one (default false).
    */
   readonly canBeReadOnly?: boolean;
+  /**
+   * Trust the session only as far as a `sync` answered through the leader proves the leader
+   * keeps it (default on), so that a hold ends in time also on a server cut off from the quorum;
+   * `false` trusts what the connected server answers, as other ZooKeeper clients do. See
+   * docs/sessions.md, "Trust confirmed by the leader".
+   */
+  readonly leaderConfirmation?: false | LeaderConfirmationSettings;
+}
+
+export interface LeaderConfirmationSettings {
+  /**
+   * The servers' tickTime in ms, or an upper bound on it: a follower passes our session's
+   * touches to the leader within a tickTime. Default: half the negotiated session timeout, the
+   * most it can be when the servers keep ZooKeeper's default `minSessionTimeout` (2 × tickTime).
+   */
+  readonly tickTime?: number;
+  /**
+   * How often to send the confirming `sync`, ms (default: the longest interval that keeps trust
+   * unbroken, about (sessionTimeout − 1.25 × tickTime) / 3, so sessionTimeout / 8 with the default
+   * tickTime; a longer one is shortened to it).
+   */
+  readonly syncInterval?: number;
 }
 
 /**

@@ -12,7 +12,7 @@ import {
   ZooKeeper,
 } from '../../src/index.js';
 import type { ACL } from '../../src/index.js';
-import { clientsClosedAfterEach, rejectionOf, uniqueRoot } from './helpers.js';
+import { clientsClosedAfterEach, COUNTED_FRAMES, rejectionOf, uniqueRoot } from './helpers.js';
 
 // ACLs on a real server: getACL/setACL round trips with aversion checks, InvalidACL refused by the
 // client (empty list) or by the server (bad ids), and NoAuth from the server's permission checks.
@@ -23,7 +23,7 @@ let zk: ZooKeeper;
 beforeEach(async () => {
   const root = uniqueRoot('acl');
   await (await open()).create(root);
-  zk = await open(root);
+  zk = await open(root, COUNTED_FRAMES);
 });
 
 const world = (perms: number): ACL => ({ perms, id: { scheme: 'world', id: 'anyone' } });

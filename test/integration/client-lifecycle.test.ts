@@ -8,7 +8,7 @@ import {
   ZooKeeper,
 } from '../../src/index.js';
 import type { ZooKeeperState } from '../../src/index.js';
-import { connectString, rejectionOf, uniqueRoot } from './helpers.js';
+import { connectString, COUNTED_FRAMES, rejectionOf, uniqueRoot } from './helpers.js';
 
 // Opening and closing sessions, and input refused before anything is sent.
 
@@ -146,7 +146,10 @@ describe('close()', () => {
 
 describe('an idle session', () => {
   it('with the shortest timeout stays connected, kept alive by pings', async () => {
-    const short = await ZooKeeper.connect(`${connectString()}${root}`, { sessionTimeout: 1000 });
+    const short = await ZooKeeper.connect(`${connectString()}${root}`, {
+      sessionTimeout: 1000,
+      ...COUNTED_FRAMES,
+    });
     clients.push(short);
     expect(short.sessionTimeout).toBe(1000);
     const states: ZooKeeperState[] = [];

@@ -2,14 +2,15 @@ import diagnosticsChannel from 'node:diagnostics_channel';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ZooKeeper } from '../../src/index.js';
 import type { WatchEvent, WatchMessage } from '../../src/index.js';
-import { clientsClosedAfterEach, uniqueRoot } from './helpers.js';
+import { clientsClosedAfterEach, COUNTED_FRAMES, uniqueRoot } from './helpers.js';
 
 // One-shot watches on a real server, under a chroot (so every event path is checked stripped).
 //
 // The changes that fire a watch are made by the watching client itself: the server then sends the
 // notification before the reply to the change, so once the change resolved the event has arrived.
 // `stats.framesReceived` counts every frame, notifications included, which lets a test see that no
-// further notification came (no pings happen within these short tests: the session is 30 s).
+// further notification came (no pings happen within these short tests: the session is 30 s; and
+// no syncs: the client does not keep the session confirmed by the leader).
 
 const open = clientsClosedAfterEach();
 let zk: ZooKeeper;
@@ -18,7 +19,7 @@ let root: string;
 beforeEach(async () => {
   root = uniqueRoot('watch');
   await (await open()).create(root);
-  zk = await open(root);
+  zk = await open(root, COUNTED_FRAMES);
 });
 
 /** Records every settlement of a watch promise (there must be exactly one) as it happens. */

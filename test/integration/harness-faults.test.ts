@@ -12,7 +12,7 @@ import {
   freePort,
   SessionNotFoundError,
 } from '../../src/testing/index.js';
-import { connectString, rejectionOf, uniqueRoot } from './helpers.js';
+import { connectString, COUNTED_FRAMES, rejectionOf, uniqueRoot } from './helpers.js';
 
 // FaultProxy and expireSession in front of the shared server: neither touches the server itself,
 // so no JVM of its own is needed. Every test works under its own chroot.
@@ -73,7 +73,7 @@ afterEach(async () => {
 
 describe('FaultProxy', () => {
   it('passes traffic and counts frames by kind, across chunk boundaries', async () => {
-    const { zk } = await open(proxy.connectString);
+    const { zk } = await open(proxy.connectString, COUNTED_FRAMES);
     await zk.create('/a', 'x');
     // Many frames per chunk: requests issued in one tick leave in one write.
     await Promise.all(Array.from({ length: 50 }, () => zk.getData('/a')));
@@ -93,7 +93,7 @@ describe('FaultProxy', () => {
   });
 
   it('counts watch notifications on the wire', async () => {
-    const { zk } = await open(proxy.connectString);
+    const { zk } = await open(proxy.connectString, COUNTED_FRAMES);
     await zk.create('/n', 'v1');
     const { watch } = await zk.getData('/n', { watch: true });
     proxy.resetCounts();

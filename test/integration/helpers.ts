@@ -49,6 +49,12 @@ export function clientsClosedAfterEach(): (
   };
 }
 
+/**
+ * For a client whose frames a test counts: without the syncs that keep the session confirmed by
+ * the leader, only what the test sends (and pings) goes over the wire.
+ */
+export const COUNTED_FRAMES = { leaderConfirmation: false } as const;
+
 /** The server's `jute.maxbuffer`: the largest request frame it takes, excluding the length prefix. */
 const MAX_FRAME = 1_048_575;
 const OPEN_ACL_BYTES = 4 + 4 + (4 + 5) + (4 + 6);

@@ -59,7 +59,7 @@ describe('a lease read after the event loop stalled past the session timeout', (
     expect(stateAfterStall).toBe('connected');
     expect(heldAfterStall).toBe(false);
     expect(lease.signal.aborted).toBe(true);
-    expect(lossCauseOf(lease.signal.reason)).toBe('lost');
+    expect(lossCauseOf(lease.signal.reason)).toBe('unconfirmed');
     expect(await thrown).toBe(lease.signal.reason);
   });
 

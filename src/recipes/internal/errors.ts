@@ -18,6 +18,12 @@ export type LeaseLossCause =
   | 'suspended'
   /** The session is lost: expired, or it may have been. */
   | 'lost'
+  /**
+   * The session's deadline passed before the leader confirmed it again (a server cut off from
+   * the quorum, a host that slept, an event loop too busy): the leader may be expiring it. The
+   * client moves to another server to find out; the hold ends whatever `lostOn` says.
+   */
+  | 'unconfirmed'
   /** The client was closed. */
   | 'closed'
   /** Our lock node was deleted by someone else (an operator, a script). */
@@ -43,6 +49,8 @@ function describe(cause: LeaseLossCause): string {
       return 'the connection to ZooKeeper is suspended';
     case 'lost':
       return 'the ZooKeeper session is lost';
+    case 'unconfirmed':
+      return 'the ZooKeeper leader has not confirmed the session in time';
     case 'closed':
       return 'the ZooKeeper client was closed';
     case 'nodeDeleted':

@@ -163,8 +163,8 @@ export class Lease implements LockLease {
 
 /**
  * Why a hold of `owner`'s can no longer be trusted right now, if it cannot: from the state, the
- * session (a new one means ours is gone, with our node), and the session's deadline, which the
- * loss timer may not have acted on yet when the event loop stalled.
+ * session (a new one means ours is gone, with our node), and the session's deadline — the one
+ * the leader confirmed — which a timer may not have acted on yet when the event loop stalled.
  */
 function trustEnded(zk: ZooKeeper, owner: bigint, lostOn: LostOn): LeaseLossCause | undefined {
   const cause = lossCauseFor(zk.state, lostOn);
@@ -173,7 +173,7 @@ function trustEnded(zk: ZooKeeper, owner: bigint, lostOn: LostOn): LeaseLossCaus
   if (zk.closing) return 'closed';
   if (zk.sessionId !== owner) return 'lost';
   const deadline = zk.sessionDeadline;
-  return deadline !== undefined && performance.now() >= deadline ? 'lost' : undefined;
+  return deadline !== undefined && performance.now() >= deadline ? 'unconfirmed' : undefined;
 }
 
 function lossCauseFor(state: ZooKeeperState, lostOn: LostOn): LeaseLossCause | undefined {

@@ -51,7 +51,7 @@ describe('Lease', () => {
     expect(lease.signal.aborted).toBe(false);
     expect(lease.held).toBe(false);
     expect(lease.signal.aborted).toBe(true);
-    expect(lossCauseOf(lease)).toBe('lost');
+    expect(lossCauseOf(lease)).toBe('unconfirmed');
     expect(() => {
       lease.assertHeld();
     }).toThrow(lease.signal.reason as Error);

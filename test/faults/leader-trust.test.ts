@@ -1,0 +1,220 @@
+import diagnosticsChannel from 'node:diagnostics_channel';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ZooKeeper } from '../../src/index.js';
+import type { TrustMessage, ZooKeeperOptions } from '../../src/index.js';
+import { LeaseLostError, Mutex } from '../../src/recipes/index.js';
+import type { LeaseLossCause, LostOn } from '../../src/recipes/index.js';
+import { ZooKeeperEnsemble } from '../../src/testing/index.js';
+import type { EnsembleMember } from '../../src/testing/index.js';
+import { uniqueRoot } from '../integration/helpers.js';
+import { figure } from './lock-helpers.js';
+import { until, untilAsync } from './session-helpers.js';
+
+// A follower cut off from the quorum, its client port still up: the leader expires the sessions
+// of its clients after T, while the follower answers their pings for S = syncLimit × tickTime.
+// Holders connected only to it must see their signal abort before the leader deletes their lock
+// nodes — measured on one clock, this process's: the abort, and the deletion as a watcher on the
+// leader sees it. docs/sessions.md ("Trust confirmed by the leader") has the derivation.
+
+const TICK_MS = 500;
+const SYNC_LIMIT = 10; // S = 5 s
+const SESSION_TIMEOUT_MS = 3000; // T < S
+/** Denser than the leader's pings to its followers (every tickTime/2), and the default, sparser. */
+const DENSE_SYNC_MS = 150;
+/**
+ * Cut this long after holder 0's sync was answered: the leader's pings, and the tick its expiry
+ * is rounded up to, fall at a different phase each time (the tick rounding hides an unsafe rule
+ * at most phases).
+ */
+const CUT_DELAYS_MS = [0, 85, 170, 255, 340, 425];
+
+interface Holder {
+  readonly label: string;
+  readonly zk: ZooKeeper;
+  readonly path: string;
+  abortedAt?: number;
+  cause?: LeaseLossCause;
+  deletedAt?: number;
+}
+
+let ensemble: ZooKeeperEnsemble;
+let observer: ZooKeeper;
+const root = uniqueRoot('leader-trust');
+
+beforeAll(async () => {
+  ensemble = await ZooKeeperEnsemble.start({
+    size: 3,
+    tickTime: TICK_MS,
+    syncLimit: SYNC_LIMIT,
+    initLimit: 10,
+    quorumLinks: 'proxied',
+  });
+  const leader = await ensemble.leader();
+  // The leader is the one that expires sessions: watch the lock nodes there.
+  observer = await ZooKeeper.connect(leader.connectString, { sessionTimeout: 30_000 });
+  await observer.create(root);
+});
+
+afterAll(async () => {
+  await observer.close();
+  await ensemble.stop();
+});
+
+/** A client on `follower` alone, holding its own lock; stamps when its signal aborts, and why. */
+async function hold(
+  follower: EnsembleMember,
+  path: string,
+  label: string,
+  lostOn: LostOn,
+  leaderConfirmation: NonNullable<ZooKeeperOptions['leaderConfirmation']>,
+): Promise<Holder> {
+  const zk = await ZooKeeper.connect(follower.connectString, {
+    sessionTimeout: SESSION_TIMEOUT_MS,
+    leaderConfirmation,
+  });
+  expect(zk.sessionTimeout).toBe(SESSION_TIMEOUT_MS);
+  const lease = await new Mutex(zk, path, { lostOn }).acquire({ timeout: 10_000 });
+  const holder: Holder = { label, zk, path: lease.path };
+  lease.signal.addEventListener('abort', () => {
+    holder.abortedAt = performance.now();
+    const reason: unknown = lease.signal.reason;
+    if (reason instanceof LeaseLostError) holder.cause = reason.lossCause;
+  });
+  const watched = await observer.exists(lease.path, { watch: true });
+  expect(watched.stat).not.toBeNull();
+  void watched.watch.then((event) => {
+    if (event.type === 'nodeDeleted') holder.deletedAt = performance.now();
+  });
+  return holder;
+}
+
+/** Resolves, once, `delayMs` after the next sync of `trigger`'s session that the leader answers. */
+function afterAnsweredSync(trigger: ZooKeeper, delayMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    const onMessage = (message: unknown): void => {
+      const trust = message as TrustMessage;
+      if (trust.event !== 'confirmed' || trust.sessionId !== trigger.sessionId) return;
+      diagnosticsChannel.unsubscribe('zkcoord:trust', onMessage);
+      setTimeout(resolve, delayMs);
+    };
+    diagnosticsChannel.subscribe('zkcoord:trust', onMessage);
+  });
+}
+
+/**
+ * Cuts `follower` off right after a sync of the first holder was answered, waits until the
+ * leader deleted every holder's node and every signal aborted, then heals it and waits until it
+ * follows again. Returns the holders with their times, relative to the cut.
+ */
+async function cutAndMeasure(
+  follower: EnsembleMember,
+  holders: Holder[],
+  delayMs: number,
+): Promise<{ cutAt: number }> {
+  await afterAnsweredSync(holders[0]!.zk, delayMs);
+  const cutAt = performance.now();
+  ensemble.isolate(follower.id);
+  await until(
+    'every lock node deleted by the leader and every signal aborted',
+    () => holders.every((h) => h.deletedAt !== undefined && h.abortedAt !== undefined),
+    30_000,
+  );
+  // The follower gives up on the leader after S; healed then, it rejoins from a clean state.
+  await untilAsync(
+    `member ${follower.id} to stop serving`,
+    async () => (await follower.mode({ timeoutMs: 300 })) === 'not serving',
+    30_000,
+  );
+  ensemble.heal(follower.id);
+  await untilAsync(
+    `member ${follower.id} to follow again`,
+    async () => (await follower.mode({ timeoutMs: 300 })) === 'follower',
+    30_000,
+  );
+  await Promise.all(holders.map((h) => h.zk.close()));
+  return { cutAt };
+}
+
+function margin(holder: Holder): number {
+  return holder.deletedAt! - holder.abortedAt!;
+}
+
+function report(holders: Holder[], cutAt: number, delayMs: number): void {
+  for (const h of holders) {
+    figure(
+      `cut ${delayMs} ms after a sync; ${h.label}: aborted (${h.cause}) at +${Math.round(h.abortedAt! - cutAt)} ms, ` +
+        `node deleted at +${Math.round(h.deletedAt! - cutAt)} ms: margin ${Math.round(margin(h))} ms`,
+    );
+  }
+}
+
+async function followerOf(): Promise<EnsembleMember> {
+  const leader = await ensemble.leader();
+  return ensemble.members.find((m) => m !== leader)!;
+}
+
+describe('a holder on a follower cut off from the quorum (T = 3 s, tickTime 500, S = 5 s)', () => {
+  const margins: number[] = [];
+
+  it.each(CUT_DELAYS_MS.map((delayMs, run) => ({ delayMs, run })))(
+    'loses its signal before the leader expires the session: cut $delayMs ms after an answered sync',
+    async ({ delayMs, run }) => {
+      const follower = await followerOf();
+      const base = `${root}/run-${run}`;
+      const tickTime = { tickTime: TICK_MS };
+      const dense = { tickTime: TICK_MS, syncInterval: DENSE_SYNC_MS };
+      // The first holder triggers the cut: on even runs a dense one, on odd runs a sparse one.
+      const [first, second] = run % 2 === 0 ? [dense, tickTime] : [tickTime, dense];
+      const holders: Holder[] = [];
+      for (const [i, [confirmation, lostOn]] of (
+        [
+          [first, 'lost'],
+          [second, 'lost'],
+          [first, 'lost'],
+          [second, 'lost'],
+          [first, 'suspended'],
+          [second, 'suspended'],
+          // With the default tickTime assumed (T/2), as a user who did not set it.
+          [{}, 'lost'],
+        ] as const
+      ).entries()) {
+        const cadence = confirmation === dense ? 'dense' : 'default sync';
+        holders.push(
+          await hold(follower, `${base}/lock-${i}`, `${cadence} ${lostOn}`, lostOn, confirmation),
+        );
+        // Spread the sync chains' phases.
+        await sleep(37);
+      }
+      const { cutAt } = await cutAndMeasure(follower, holders, delayMs);
+      report(holders, cutAt, delayMs);
+      for (const h of holders) {
+        expect(h.cause).toBe(h.label.endsWith('suspended') ? 'suspended' : 'unconfirmed');
+        margins.push(margin(h));
+        expect(margin(h), h.label).toBeGreaterThan(0);
+      }
+    },
+  );
+
+  it('reports the smallest margin over every run', () => {
+    expect(margins.length).toBe(CUT_DELAYS_MS.length * 7);
+    figure(`minimum margin over ${margins.length} holds: ${Math.round(Math.min(...margins))} ms`);
+  });
+
+  it('with leaderConfirmation: false, as every client that counts from answered pings, the signal aborts only after the leader expired the session', async () => {
+    const follower = await followerOf();
+    const base = `${root}/ping-based`;
+    const holders = [
+      await hold(follower, `${base}/lock-0`, 'ping-based lost', 'lost', false),
+      await hold(follower, `${base}/lock-1`, 'ping-based suspended', 'suspended', false),
+    ];
+    // Any trust message will do as the moment to cut: these clients send no syncs.
+    const other = await hold(follower, `${base}/lock-2`, 'confirmed lost', 'lost', {
+      tickTime: TICK_MS,
+    });
+    const { cutAt } = await cutAndMeasure(follower, [other, ...holders], 0);
+    report([other, ...holders], cutAt, 0);
+    expect(margin(other)).toBeGreaterThan(0);
+    for (const h of holders) expect(margin(h), h.label).toBeLessThan(0);
+  });
+});
