@@ -91,11 +91,11 @@ export class ZooKeeper extends EventEmitter<ZooKeeperEvents> {
   }
 
   /**
-   * When the server may have expired the session, on the `performance.now()` clock: one session
-   * timeout after the send time of the last request it answered. Undefined while there is no
-   * session to trust (lost, closed, failed) or the server cannot vouch for it (read-only). The
-   * client declares the session `lost` at this moment; reading it lets a check be exact even when
-   * the event loop was too busy for the loss timer to run on time.
+   * Until when the session can be trusted, on the `performance.now()` clock: what the leader
+   * confirmed (docs/sessions.md), never later than one session timeout after the send of the
+   * last request the server answered. Undefined while there is no session to trust (lost, closed,
+   * failed) or the server cannot vouch for it (read-only). Reading it lets a check be exact even
+   * when the event loop was too busy for the client's timers to run on time.
    */
   get sessionDeadline(): number | undefined {
     return this.session.trustDeadline;
@@ -104,10 +104,11 @@ export class ZooKeeper extends EventEmitter<ZooKeeperEvents> {
   /**
    * Calls `observer` on every state change, before any `'state'` event listener, each observer
    * apart: one that throws (the error is rethrown on the next tick, as an uncaught exception)
-   * stops neither the others nor the event. Also once when `close()` begins, with the state
-   * unchanged (`change.previous === change.state`) and `closing` true, before closeSession
-   * leaves. What must react to the session whatever user code does — leases, waiting acquires —
-   * observes this way. Returns the function that stops it.
+   * stops neither the others nor the event. Also, with the state unchanged (`change.previous ===
+   * change.state`): once as `close()` begins (`closing` true, before closeSession leaves), and
+   * when `sessionDeadline` passes or the host is found to have slept. What must react to the
+   * session whatever user code does — leases, waiting acquires — observes this way. Returns the
+   * function that stops it.
    */
   observeState(observer: StateObserver): () => void {
     return this.stateObservers.add(observer);

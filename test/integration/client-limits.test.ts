@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ConnectionLossError, InvalidArgumentError, ZooKeeper } from '../../src/index.js';
-import { clientsClosedAfterEach, rejectionOf, uniqueRoot } from './helpers.js';
+import { clientsClosedAfterEach, COUNTED_FRAMES, rejectionOf, uniqueRoot } from './helpers.js';
 
 // Request size limits against the server's jute.maxbuffer (1,048,575 bytes per frame, excluding
 // the 4-byte length prefix). A request the server would refuse (it would drop the connection) is
@@ -20,7 +20,7 @@ let root: string;
 beforeEach(async () => {
   root = uniqueRoot('limits');
   await (await open()).create(root);
-  zk = await open(root);
+  zk = await open(root, COUNTED_FRAMES);
 });
 
 /** Bytes of a path as sent: the server path, chroot included, UTF-8. */

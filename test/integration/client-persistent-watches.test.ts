@@ -7,7 +7,14 @@ import {
 } from '../../src/index.js';
 import type { PersistentWatchEvent, PersistentWatcher, ZooKeeperOptions } from '../../src/index.js';
 import { serverVersion, versionAtLeast } from '../../src/testing/server-version.js';
-import { connectString, overflow, OVERFLOW_OPTIONS, rejectionOf, uniqueRoot } from './helpers.js';
+import {
+  connectString,
+  COUNTED_FRAMES,
+  overflow,
+  OVERFLOW_OPTIONS,
+  rejectionOf,
+  uniqueRoot,
+} from './helpers.js';
 
 // Persistent and persistent-recursive watches (addWatch), their removal and re-registration, on a
 // real server under a chroot, so every event path is checked stripped.
@@ -31,7 +38,7 @@ beforeEach(async () => {
   root = uniqueRoot('pwatch');
   admin = await open('');
   await admin.create(root);
-  zk = await open(root, OVERFLOW_OPTIONS);
+  zk = await open(root, { ...OVERFLOW_OPTIONS, ...COUNTED_FRAMES });
   is39 = versionAtLeast(await serverVersion(connectString()), [3, 9, 0]);
 });
 

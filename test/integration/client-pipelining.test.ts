@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { NodeExistsError, NoNodeError, ZooKeeper } from '../../src/index.js';
-import { clientsClosedAfterEach, uniqueRoot } from './helpers.js';
+import { clientsClosedAfterEach, COUNTED_FRAMES, uniqueRoot } from './helpers.js';
 
 // Many requests in flight at once on one connection: replies are matched in order, each promise
 // settles in issue order with its own result, and requests issued in one tick share socket writes.
@@ -11,7 +11,7 @@ let zk: ZooKeeper;
 beforeEach(async () => {
   const root = uniqueRoot('pipe');
   await (await open()).create(root);
-  zk = await open(root);
+  zk = await open(root, COUNTED_FRAMES);
 });
 
 const name = (i: number): string => `n${String(i).padStart(5, '0')}`;
