@@ -14,17 +14,20 @@
 export const CLOCK_JUMP_TOLERANCE_MS = 50;
 
 export class ClockWatch {
-  /** The smallest wall-minus-monotonic offset seen since `rebase()`. */
+  /** The smallest wall-minus-monotonic offset seen since `rebase()`: the baseline. */
   private baseline = offset();
 
-  /** Counts from now: called when trust is established anew (a handshake). */
-  rebase(): void {
-    this.baseline = offset();
+  /**
+   * Counts from the moment the wall-minus-monotonic offset was `from` (when trust was established
+   * anew: a handshake left).
+   */
+  rebase(from: number): void {
+    this.baseline = from;
   }
 
   /**
-   * True when the wall clock gained more than the tolerance on the monotonic clock since
-   * `rebase()`. A wall clock stepped back lowers the baseline, so that a later gain still counts
+   * True when the wall clock gained more than the tolerance on the monotonic clock since the
+   * baseline. A wall clock stepped back lowers the baseline, so that a later gain still counts
    * (a step forward reads as a suspend: a needless but safe reconnect).
    */
   jumped(): boolean {

@@ -88,6 +88,10 @@ export class Connection {
   private closed = false;
   /** When the handshake left (monotonic ms): the session was created or touched after it. */
   handshakeSentAt = 0;
+  /** The same moment on the wall clock (Date.now()), to tell a host suspend since. */
+  handshakeSentAtWall = 0;
+  /** Set by whoever drops the connection to have the session reconnect without a pause. */
+  promptReconnect = false;
 
   private constructor(
     private readonly socket: net.Socket,
@@ -117,6 +121,7 @@ export class Connection {
     try {
       const sentAt = performance.now();
       connection.handshakeSentAt = sentAt;
+      connection.handshakeSentAtWall = Date.now();
       const response = await handshake({
         socket,
         splitter: connection.splitter,

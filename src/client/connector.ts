@@ -31,8 +31,11 @@ export interface ConnectorOptions {
 export interface AttemptPlan {
   /** Monotonic ms after which no new attempt starts. */
   readonly deadline: number;
-  /** True for the session's very first connect: no pause before its first attempt. */
-  readonly firstEver: boolean;
+  /**
+   * No pause before the first attempt: the session's very first connect, or a server left
+   * because the leader's confirmation was running out.
+   */
+  readonly immediate: boolean;
   /** The session timeout T in force: the negotiated one once there was a session, else the requested one. */
   readonly timeoutMs: number;
   /** Checked before every attempt and pause; false stops the loop. */
@@ -73,7 +76,7 @@ export class Connector {
     const remaining = (): number => Math.max(0, plan.deadline - performance.now());
     this.lastFailure = undefined;
     for (let failed = 0; plan.shouldContinue() && remaining() > 0; failed++) {
-      const { host, delayMs } = this.hosts.next(plan.firstEver && failed === 0, failed);
+      const { host, delayMs } = this.hosts.next(plan.immediate && failed === 0, failed);
       try {
         if (delayMs > 0)
           await sleep(Math.min(delayMs, remaining()), undefined, { signal: plan.signal });

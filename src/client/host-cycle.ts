@@ -20,11 +20,12 @@ export class HostCycle {
   }
 
   /**
-   * The next host and the pause to take first: none before the very first connect of the
-   * session, 0–1 s of jitter before any other, and 1 s more each time the loop has tried every
-   * host in vain (`failedInLoop` counts the attempts that failed in the current loop).
+   * The next host and the pause to take first: none when `immediate` (the very first connect of
+   * the session, or leaving a server that no longer reaches the leader), 0–1 s of jitter before
+   * any other, and 1 s more each time the loop has tried every host in vain (`failedInLoop`
+   * counts the attempts that failed in the current loop).
    */
-  next(firstEver: boolean, failedInLoop: number): { host: HostAddress; delayMs: number } {
+  next(immediate: boolean, failedInLoop: number): { host: HostAddress; delayMs: number } {
     let host = this.preferred;
     this.preferred = undefined;
     if (host === undefined) {
@@ -32,7 +33,7 @@ export class HostCycle {
       if (host === undefined) throw new Error('HostCycle needs at least one host');
       this.index++;
     }
-    if (firstEver) return { host, delayMs: 0 };
+    if (immediate) return { host, delayMs: 0 };
     const roundFailed = failedInLoop > 0 && failedInLoop % this.hosts.length === 0;
     const delayMs = Math.random() * MAX_ATTEMPT_JITTER_MS + (roundFailed ? FULL_CYCLE_PAUSE_MS : 0);
     return { host, delayMs };

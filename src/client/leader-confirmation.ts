@@ -3,7 +3,7 @@ import { ClockWatch } from './clock-watch.js';
 import type { Connection } from './connection.js';
 import { channels } from './diagnostics.js';
 import type { TrustMessage } from './diagnostics.js';
-import { ConnectionLossError } from './errors.js';
+import { ConnectionLossError, RequestTimeoutError } from './errors.js';
 import { callIsolated } from './isolated-call.js';
 import { LeaderTrust } from './leader-trust.js';
 import type { SyncTicket } from './leader-trust.js';
@@ -30,17 +30,23 @@ const CLOCK_CHECK_MS = 500;
 
 /**
  * Keeps the session confirmed by the leader while it is connected to a read/write server: sends
- * `sync` at a cadence, feeds every answer to the LeaderTrust, and acts when trust fails. A sync
- * still unanswered after the longest sync interval means the server does not reach the leader
- * (or not in time): we leave it for another, where re-validating the session renews trust —
- * usually before the deadline, so that holds survive a member cut off from the quorum. When the
- * deadline passes all the same, or the host was suspended, the holders are told and we leave too.
+ * `sync` at a cadence, feeds every answer to the LeaderTrust, and acts when trust fails. A server
+ * that passed syncs on and still holds one when the deadline is half a longest sync interval away
+ * no longer reaches the leader (a healthy chain keeps it further ahead): we leave it for another
+ * at once, where re-validating the session renews trust — before the deadline when the
+ * reconnect is quick enough, so that holds survive a member cut off from the quorum. When the
+ * deadline passes all the same, or the host was suspended, the holders are told and we leave
+ * too: past it, only a new handshake can restore trust.
  */
 export class LeaderConfirmation {
   private trust: LeaderTrust | undefined;
+  /** The session timeout `trust` counts with: a member may grant a resumed session another. */
+  private trustTimeoutMs = 0;
   private connection: Connection | undefined;
   /** The sync in flight on `connection`, if any: one at a time. */
   private inFlight: SyncTicket | undefined;
+  /** Whether `connection` has passed a sync on: only then does a silence mean it stopped. */
+  private passedSyncs = false;
   private chain: NodeJS.Timeout | undefined;
   private clockCheck: NodeJS.Timeout | undefined;
   private readonly clock = new ClockWatch();
@@ -50,6 +56,12 @@ export class LeaderConfirmation {
     () => this.deadline,
     () => {
       this.onLapse('deadline');
+    },
+  );
+  private readonly leaveTimer = new LossTimer(
+    () => this.leaveAt,
+    () => {
+      if (this.connection !== undefined && this.inFlight !== undefined) this.leave(this.connection);
     },
   );
 
@@ -78,28 +90,55 @@ export class LeaderConfirmation {
     });
   }
 
-  /** A handshake sent at `sentAt` opened or resumed the session on `connection`. */
-  connected(connection: Connection, sentAt: number, sessionTimeoutMs: number): void {
-    this.trust ??= new LeaderTrust(
-      sessionTimeoutMs,
-      this.options.tickTimeMs ?? sessionTimeoutMs / 2,
-    );
+  /**
+   * When to give up on the server holding our sync: half a longest interval before the deadline,
+   * once it has passed a sync on (one merely slow everywhere, a busy leader, would otherwise be
+   * left again after every reconnect; a server that never passed one is left as the deadline
+   * passes). Undefined while there is nothing to give up on.
+   */
+  private get leaveAt(): number | undefined {
+    const longest = this.trust?.syncIntervalMs;
+    const deadline = this.trust?.deadline;
+    const waiting = this.connection !== undefined && this.inFlight !== undefined;
+    if (!waiting || !this.passedSyncs || longest === undefined || deadline === undefined) {
+      return undefined;
+    }
+    return deadline - longest / 2;
+  }
+
+  /** The handshake of `connection` opened or resumed the session, granting `sessionTimeoutMs`. */
+  connected(connection: Connection, sessionTimeoutMs: number): void {
+    const sentAt = connection.handshakeSentAt;
+    if (this.trust === undefined || this.trustTimeoutMs !== sessionTimeoutMs) {
+      // Another T: the leader now counts with it (a shorter one may have moved expiry earlier).
+      this.trust = new LeaderTrust(
+        sessionTimeoutMs,
+        this.options.tickTimeMs ?? sessionTimeoutMs / 2,
+      );
+      this.trustTimeoutMs = sessionTimeoutMs;
+    }
     this.trust.connected(sentAt);
-    this.clock.rebase();
+    // Counted from when the handshake left: a suspend while it was on its way counts too.
+    this.clock.rebase(connection.handshakeSentAtWall - sentAt);
     this.suspendedAt = undefined;
     this.connection = connection;
     this.inFlight = undefined;
+    this.passedSyncs = false;
     this.lapseTimer.arm();
     clearInterval(this.clockCheck);
     this.clockCheck = setInterval(() => {
       this.noticeSuspend();
     }, CLOCK_CHECK_MS).unref();
     this.scheduleSync(0);
+    this.noticeSuspend();
   }
 
   /** A request (or ping) sent at `sentAt` was answered on `connection`. */
   answered(connection: Connection, sentAt: number, answeredAt: number): void {
-    if (connection === this.connection) this.trust?.answered(sentAt, answeredAt);
+    if (connection !== this.connection) return;
+    this.trust?.answered(sentAt, answeredAt);
+    // The first I/O after a resume: tell holders now rather than at the next periodic check.
+    this.noticeSuspend();
   }
 
   /** The connection is gone: what its syncs would prove is gone with it; the deadline stands. */
@@ -114,6 +153,7 @@ export class LeaderConfirmation {
     this.disconnected();
     this.trust = undefined;
     this.lapseTimer.stop();
+    this.leaveTimer.stop();
     clearInterval(this.clockCheck);
   }
 
@@ -134,15 +174,8 @@ export class LeaderConfirmation {
     const connection = this.connection;
     const interval = this.interval();
     if (connection === undefined || interval === undefined) return;
-    const waiting = this.inFlight;
-    if (waiting === undefined) {
-      this.sendSync(connection);
-    } else if (performance.now() - waiting.sentAt >= (this.trust?.syncIntervalMs ?? interval)) {
-      // At the longest interval the chain holds only if each sync is answered before the next
-      // one leaves: this one was not, so the deadline passes within about two more.
-      this.leave(connection);
-      return;
-    }
+    // One at a time: a sync still on its way is the leave timer's business.
+    if (this.inFlight === undefined) this.sendSync(connection);
     this.scheduleSync(interval);
   }
 
@@ -154,6 +187,7 @@ export class LeaderConfirmation {
     const answered = (): void => {
       if (this.inFlight !== ticket) return;
       this.inFlight = undefined;
+      this.passedSyncs = true;
       const answeredAt = performance.now();
       trust.syncAnswered(ticket, answeredAt);
       if (channels.trust.hasSubscribers) {
@@ -166,9 +200,12 @@ export class LeaderConfirmation {
         } satisfies TrustMessage);
       }
     };
-    const failed = (): void => {
-      // The connection's end (or a request timeout) is handled where it happens.
-      if (this.inFlight === ticket) this.inFlight = undefined;
+    const failed = (error: Error): void => {
+      // Timed out by the request timeout, it is still held where it is: the leave timer decides.
+      // The connection's end is handled where it happens.
+      if (this.inFlight === ticket && !(error instanceof RequestTimeoutError)) {
+        this.inFlight = undefined;
+      }
     };
     const request = new Request(
       this.port.nextXid(),
@@ -180,6 +217,7 @@ export class LeaderConfirmation {
       undefined,
     );
     connection.sendOrFail(request, SyncRequest, { path: '/' });
+    this.leaveTimer.arm();
   }
 
   private onLapse(reason: 'deadline' | 'clockJump'): void {
@@ -192,6 +230,9 @@ export class LeaderConfirmation {
       } satisfies TrustMessage);
     }
     callIsolated(this.port.onRecheck);
+    // Past the deadline no sync can extend trust (the leader may be closing the session, and a
+    // sync's answer would not say): only a handshake, re-validating the session, can. At most
+    // once per T′ after one, however slow the servers; pointless without a chain to keep it.
     if (this.connection !== undefined && this.interval() !== undefined) this.leave(this.connection);
   }
 
@@ -205,6 +246,8 @@ export class LeaderConfirmation {
         server,
       } satisfies TrustMessage);
     }
+    // Straight to the next server, without the reconnect jitter: trust is running out.
+    connection.promptReconnect = true;
     connection.close(
       new ConnectionLossError(
         undefined,

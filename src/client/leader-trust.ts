@@ -42,6 +42,25 @@ interface Answered {
   readonly answeredAt: number;
 }
 
+/** T′: how long a touch the leader applied keeps the session, counted on our clock. */
+function trustedFor(sessionTimeoutMs: number): number {
+  return sessionTimeoutMs * (1 - 2 * CLOCK_RATE_ERROR) - DEADLINE_MARGIN_MS;
+}
+
+/**
+ * The longest sync interval that keeps trust unbroken for session timeout T and tickTime:
+ * an extension counts from a request answered up to a tickTime, a sampling step (tickTime/4)
+ * and one interval before the sync that proves it, so three intervals fit in what remains of
+ * T′. Undefined when T is too short for any.
+ */
+export function longestSyncInterval(
+  sessionTimeoutMs: number,
+  tickTimeMs: number,
+): number | undefined {
+  const room = trustedFor(sessionTimeoutMs) - tickTimeMs - tickTimeMs / 4;
+  return room > 0 ? room / 3 : undefined;
+}
+
 export class LeaderTrust {
   #deadline: number | undefined;
   /**
@@ -53,11 +72,11 @@ export class LeaderTrust {
   readonly #sampleMs: number;
 
   constructor(
-    sessionTimeoutMs: number,
+    private readonly sessionTimeoutMs: number,
     /** The servers' tickTime: a follower answers a leader ping within this long (assumption A). */
     private readonly tickTimeMs: number,
   ) {
-    this.#trustedMs = sessionTimeoutMs * (1 - 2 * CLOCK_RATE_ERROR) - DEADLINE_MARGIN_MS;
+    this.#trustedMs = trustedFor(sessionTimeoutMs);
     this.#sampleMs = tickTimeMs / 4;
   }
 
@@ -66,15 +85,9 @@ export class LeaderTrust {
     return this.#deadline;
   }
 
-  /**
-   * How often to sync so that, with answers in time, the deadline never passes: an extension
-   * counts from a request answered up to a tickTime, a sampling step and one interval before the
-   * sync that proves it, so three intervals fit in what remains of T. Undefined when T is too
-   * short for any.
-   */
+  /** How often to sync, at most, so that with answers in time the deadline never passes. */
   get syncIntervalMs(): number | undefined {
-    const room = this.#trustedMs - this.tickTimeMs - this.#sampleMs;
-    return room > 0 ? room / 3 : undefined;
+    return longestSyncInterval(this.sessionTimeoutMs, this.tickTimeMs);
   }
 
   /**
@@ -99,6 +112,11 @@ export class LeaderTrust {
     if (last === undefined || answeredAt - last.answeredAt >= this.#sampleMs) {
       this.#answered.push({ sentAt, answeredAt });
     }
+    // A basis older than T' could only prove a deadline already past: keep the history short
+    // also when no sync is sent to prune it (T too short for a chain).
+    const oldest = this.#answered[0];
+    if (oldest !== undefined && oldest.sentAt < answeredAt - this.#trustedMs)
+      this.#answered.shift();
   }
 
   /** A sync leaves now: the basis of its proof is the latest request answered a tickTime before. */

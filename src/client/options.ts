@@ -3,6 +3,7 @@ import { authOptions } from './auth-options.js';
 import type { HostAddress } from './connect-string.js';
 import { InvalidArgumentError } from './errors.js';
 import type { LeaderConfirmationOptions } from './leader-confirmation.js';
+import { longestSyncInterval } from './leader-trust.js';
 import type { SessionOptions } from './session.js';
 import { checkTlsOptions } from './socket.js';
 import type { ZooKeeperOptions } from './types.js';
@@ -39,12 +40,13 @@ export function sessionOptions(
     ),
     tls: checkTlsOptions(options.tls),
     ...authOptions(options),
-    leaderConfirmation: leaderConfirmationOptions(options.leaderConfirmation),
+    leaderConfirmation: leaderConfirmationOptions(options.leaderConfirmation, sessionTimeoutMs),
   };
 }
 
 function leaderConfirmationOptions(
   setting: ZooKeeperOptions['leaderConfirmation'],
+  sessionTimeoutMs: number,
 ): LeaderConfirmationOptions | undefined {
   if (setting === false) return undefined;
   const given = setting as unknown;
@@ -53,8 +55,14 @@ function leaderConfirmationOptions(
       `leaderConfirmation must be false or an object, got ${given === null ? 'null' : typeof given}`,
     );
   }
+  const tickTimeMs = optionalPositive(setting?.tickTime, 'leaderConfirmation.tickTime');
+  if (tickTimeMs !== undefined && longestSyncInterval(sessionTimeoutMs, tickTimeMs) === undefined) {
+    throw new InvalidArgumentError(
+      `leaderConfirmation.tickTime ${tickTimeMs} ms leaves no time within sessionTimeout ${sessionTimeoutMs} ms to confirm the session with the leader: the session timeout must exceed about 1.3 × tickTime (ZooKeeper grants at least 2 × tickTime by default)`,
+    );
+  }
   return {
-    tickTimeMs: optionalPositive(setting?.tickTime, 'leaderConfirmation.tickTime'),
+    tickTimeMs,
     syncIntervalMs: optionalPositive(setting?.syncInterval, 'leaderConfirmation.syncInterval'),
   };
 }

@@ -171,14 +171,14 @@ export class Session implements AuthPort, ConfirmationPort {
 
   private openConnection(
     deadline: number,
-    firstEver: boolean,
+    immediate: boolean,
     credentials = this.readOnly.credentials(this.credentials),
   ): Promise<Opened | undefined> {
     const epoch = this.epoch;
     return this.connector.open(
       {
         deadline,
-        firstEver,
+        immediate,
         // Once there was a session, T is the negotiated timeout (the Java client's rule).
         timeoutMs:
           this.negotiatedTimeoutMs > 0 ? this.negotiatedTimeoutMs : this.options.sessionTimeoutMs,
@@ -216,8 +216,7 @@ export class Session implements AuthPort, ConfirmationPort {
       connection.sendOrFail(request, body, value);
     }
     const adopted = this.readOnly.adopted(opened, state);
-    if (adopted !== 'readOnly')
-      this.confirmation?.connected(connection, connection.handshakeSentAt, response.timeOut);
+    if (adopted !== 'readOnly') this.confirmation?.connected(connection, response.timeOut);
     this.setState(adopted, { sessionId: this.sessionId });
     this.lossTimer.arm();
     this.adoptedSession = true;
@@ -241,14 +240,14 @@ export class Session implements AuthPort, ConfirmationPort {
     this.confirmation?.disconnected();
     if (this.closePromise !== undefined || this.auth.failure !== undefined) return;
     if (error instanceof SessionExpiredError) this.loseSession('expired');
-    else this.suspend();
+    else this.suspend(connection.promptReconnect);
   }
 
-  private suspend(): void {
+  private suspend(prompt = false): void {
     // A session whose first connection dropped before it was adopted has no loss timer yet.
     if (!this.adoptedSession && this.sessionId !== 0n) this.lossTimer.arm();
     this.setState('suspended', { sessionId: this.sessionId });
-    void this.reconnect();
+    void this.reconnect(undefined, prompt);
   }
 
   /**
@@ -256,10 +255,10 @@ export class Session implements AuthPort, ConfirmationPort {
    * the session is lost, or close(). After a client-side loss it first ends the old session if a
    * server still has it.
    */
-  private async reconnect(stale?: Credentials): Promise<void> {
+  private async reconnect(stale?: Credentials, prompt = false): Promise<void> {
     const epoch = this.epoch;
     if (stale !== undefined) await this.closeStaleSession(stale);
-    const opened = await this.openConnection(Number.POSITIVE_INFINITY, false);
+    const opened = await this.openConnection(Number.POSITIVE_INFINITY, prompt);
     if (opened === undefined) return;
     if (epoch !== this.epoch || this.lifetime.signal.aborted) {
       opened.connection.close(new ClientClosedError());

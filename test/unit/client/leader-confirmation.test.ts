@@ -98,20 +98,23 @@ describe('leader confirmation', () => {
     expect(messages.filter((m) => m.event !== 'confirmed')).toEqual([]);
   });
 
-  it('leaves a server that holds its sync for the longest interval, before the deadline passes', async () => {
+  it('leaves a server that stops passing syncs on before the deadline passes, and reconnects at once', async () => {
     const messages = trustMessages();
     const at = await server();
-    at.holdSyncs = true;
     const zk = await connect(at);
-    const fromHandshake = zk.sessionDeadline!;
+    await vi.waitFor(() => {
+      expect(messages.some((m) => m.event === 'confirmed')).toBe(true);
+    });
     const states: string[] = [];
     zk.on('state', (state) => states.push(state));
+    at.holdSyncs = true;
+    const heldFrom = performance.now();
 
     await at.clientGone;
     const leftAt = performance.now();
     expect(messages.map((m) => m.event)).toContain('left');
-    expect(messages.some((m) => m.event === 'confirmed')).toBe(false);
-    expect(leftAt).toBeLessThan(fromHandshake);
+    expect(leftAt - heldFrom).toBeGreaterThanOrEqual(LONGEST_INTERVAL);
+    expect(messages.some((m) => m.event === 'lapsed')).toBe(false);
     expect(states[0]).toBe('suspended');
     // Back on a new connection (the same server: the only one), whose handshake renews trust.
     await vi.waitFor(
@@ -120,7 +123,24 @@ describe('leader confirmation', () => {
       },
       { timeout: 5000 },
     );
-    expect(zk.sessionDeadline!).toBeGreaterThan(fromHandshake);
+    expect(zk.sessionDeadline!).toBeGreaterThan(leftAt);
+  });
+
+  it('leaves a server that never passed a sync on only as the deadline passes, telling observers first', async () => {
+    const messages = trustMessages();
+    const at = await server();
+    at.holdSyncs = true;
+    const zk = await connect(at);
+    const fromHandshake = zk.sessionDeadline!;
+    const told: number[] = [];
+    zk.observeState((state, change) => {
+      if (change.previous === state) told.push(performance.now());
+    });
+
+    await at.clientGone;
+    expect(performance.now()).toBeGreaterThanOrEqual(fromHandshake);
+    expect(messages.map((m) => m.event)).toEqual(['lapsed', 'left']);
+    expect(told.length).toBeGreaterThan(0);
   });
 
   it('after a host suspend (the wall clock gains on the monotonic one) ends trust at once and reconnects', async () => {
@@ -158,6 +178,25 @@ describe('leader confirmation', () => {
     );
   });
 
+  it('counts a host suspend while the handshake was on its way: trust ends as it is adopted', async () => {
+    const messages = trustMessages();
+    const at = await server();
+    // The handshake leaves synchronously within connect(); the host "sleeps" before its answer.
+    const connecting = connect(at);
+    const wall = Date.now.bind(Date);
+    vi.spyOn(Date, 'now').mockImplementation(() => wall() + 5000);
+    const zk = await connecting;
+    expect(zk.sessionDeadline!).toBeLessThanOrEqual(performance.now());
+    await vi.waitFor(
+      () => {
+        expect(messages.map((m) => m.event).slice(0, 2)).toEqual(['lapsed', 'left']);
+        expect(zk.state).toBe('reconnected');
+        expect(zk.sessionDeadline!).toBeGreaterThan(performance.now());
+      },
+      { timeout: 5000 },
+    );
+  });
+
   it('with leaderConfirmation: false sends no syncs and trusts what the server answers', async () => {
     const at = await server();
     const before = performance.now();
@@ -170,9 +209,18 @@ describe('leader confirmation', () => {
 
   it('refuses a setting that is not false or an object, and times that are not positive', async () => {
     const at = await server();
-    for (const leaderConfirmation of [true, 'on', null, { tickTime: 0 }, { syncInterval: -5 }]) {
+    for (const leaderConfirmation of [
+      true,
+      'on',
+      null,
+      { tickTime: 0 },
+      { syncInterval: -5 },
+      // No room for a sync chain within the (requested) session timeout.
+      { tickTime: T },
+    ]) {
       await expect(
         ZooKeeper.connect(`127.0.0.1:${at.port}`, {
+          sessionTimeout: T,
           leaderConfirmation: leaderConfirmation as ZooKeeperOptions['leaderConfirmation'] & object,
         }),
       ).rejects.toBeInstanceOf(InvalidArgumentError);
