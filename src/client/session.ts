@@ -118,8 +118,9 @@ export class Session implements AuthPort, ConfirmationPort {
    */
   get trustDeadline(): number | undefined {
     const answered = this.answeredDeadline;
-    const confirmed = answered === undefined ? undefined : this.confirmation?.deadline;
-    return confirmed === undefined ? answered : Math.min(answered ?? confirmed, confirmed);
+    if (answered === undefined) return undefined;
+    const confirmed = this.confirmation?.deadline;
+    return confirmed === undefined ? answered : Math.min(answered, confirmed);
   }
 
   /**

@@ -38,6 +38,16 @@ export interface ProxyHooks {
 
 export type FaultMode = 'pass' | 'delay' | 'blackhole';
 
+/**
+ * Told of each chunk a FaultProxy passes on, as it passes it on: `connection` stands for the
+ * proxied connection it belongs to (the same object for all its chunks, either way).
+ */
+export type ForwardListener = (
+  chunk: Buffer,
+  direction: 'toTarget' | 'toClient',
+  connection: object,
+) => void;
+
 const HOST = '127.0.0.1';
 
 /**
@@ -58,6 +68,7 @@ export class FaultProxy {
   readonly #armed: PendingDrop[] = [];
   readonly #followsFrames: boolean;
   #counts: WireCounts = emptyCounts();
+  readonly #forwardListeners = new Set<ForwardListener>();
   #mode: FaultMode = 'pass';
   #delayMs = 0;
   #stopped = false;
@@ -175,6 +186,16 @@ export class FaultProxy {
     });
   }
 
+  /**
+   * Calls `listener` with every chunk as it is passed on, either way: to follow traffic the proxy
+   * does not read itself and time a fault against it (e.g. cut a quorum link right after a
+   * packet). Held chunks are reported when released. Returns the function that stops it.
+   */
+  onForward(listener: ForwardListener): () => void {
+    this.#forwardListeners.add(listener);
+    return () => this.#forwardListeners.delete(listener);
+  }
+
   /** Frames forwarded so far in each direction, by kind (a copy). */
   counts(): WireCounts {
     return copyCounts(this.#counts);
@@ -226,6 +247,9 @@ export class FaultProxy {
       },
       onServerFrame: (frame: ServerFrame) => {
         countServerFrame(this.#counts.serverToClient, frame);
+      },
+      onForwarded: (link, direction, chunk) => {
+        for (const listener of this.#forwardListeners) listener(chunk, direction, link);
       },
       claimDrop: (opcode) => {
         const index = this.#armed.findIndex((drop) => drop.opcode === opcode);

@@ -27,7 +27,12 @@ export {
   type ZooKeeperSource,
 } from './find-zookeeper.js';
 export { expireSession, type ExpireSessionOptions, type SessionHolder } from './expire-session.js';
-export { FaultProxy, type FaultMode, type FaultProxyOptions } from './fault-proxy.js';
+export {
+  FaultProxy,
+  type FaultMode,
+  type FaultProxyOptions,
+  type ForwardListener,
+} from './fault-proxy.js';
 export { fourLetterWord, type FourLetterWordOptions } from './four-letter-word.js';
 export { freePort, freePorts } from './free-port.js';
 export type { ZooKeeperLogLevel } from './launch.js';

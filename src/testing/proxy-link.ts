@@ -37,6 +37,8 @@ export interface LinkHost {
   dueAt(receivedAt: number): number;
   onClientFrame(frame: ClientFrame): void;
   onServerFrame(frame: ServerFrame): void;
+  /** A chunk passed on, to the target or to the client, on `link`. */
+  onForwarded(link: ProxyLink, direction: 'toTarget' | 'toClient', chunk: Buffer): void;
   /** The armed drop this request claims, if one waits for its opcode. */
   claimDrop(opcode: number): PendingDrop | undefined;
   onFinished(link: ProxyLink): void;
@@ -247,7 +249,9 @@ export class ProxyLink {
       }
     }
     // A rewriter that still waits for the rest of what it rewrites returns nothing yet.
-    if (chunk.length > 0) upstream.write(chunk);
+    if (chunk.length === 0) return;
+    this.#host.onForwarded(this, 'toTarget', chunk);
+    upstream.write(chunk);
   }
 
   #deliverDown(item: Item): void {
@@ -258,6 +262,7 @@ export class ProxyLink {
       return;
     }
     if (!this.#host.followsFrames) {
+      this.#host.onForwarded(this, 'toClient', item.chunk);
       client.write(item.chunk);
       return;
     }
@@ -267,6 +272,7 @@ export class ProxyLink {
     );
     if (dropped?.kind !== 'reply') {
       for (const frame of frames) this.#host.onServerFrame(frame);
+      this.#host.onForwarded(this, 'toClient', item.chunk);
       client.write(item.chunk);
       return;
     }

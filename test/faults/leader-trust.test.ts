@@ -9,13 +9,17 @@ import { ZooKeeperEnsemble } from '../../src/testing/index.js';
 import type { EnsembleMember } from '../../src/testing/index.js';
 import { uniqueRoot } from '../integration/helpers.js';
 import { figure } from './lock-helpers.js';
+import { QuorumTouches } from './quorum-touches.js';
 import { until, untilAsync } from './session-helpers.js';
 
 // A follower cut off from the quorum, its client port still up: the leader expires the sessions
 // of its clients after T, while the follower answers their pings for S = syncLimit × tickTime.
-// Holders connected only to it must see their signal abort before the leader deletes their lock
-// nodes — measured on one clock, this process's: the abort, and the deletion as a watcher on the
-// leader sees it. docs/sessions.md ("Trust confirmed by the leader") has the derivation.
+// Holders connected only to it must see their signal abort before the leader expires their
+// sessions — measured on one clock, this process's: the abort; the deletion of the lock node as a
+// watcher on the leader sees it; and, without the tick the leader rounds expiry up to (which
+// would hide an unsafe rule most of the time), T after the last touch of the session the follower
+// passed on to the leader, read off the quorum link (QuorumTouches). docs/sessions.md ("Trust
+// confirmed by the leader") has the derivation.
 
 const TICK_MS = 500;
 const SYNC_LIMIT = 10; // S = 5 s
@@ -32,10 +36,13 @@ const CUT_DELAYS_MS = [0, 85, 170, 255, 340, 425];
 interface Holder {
   readonly label: string;
   readonly zk: ZooKeeper;
+  readonly sessionId: bigint;
   readonly path: string;
   abortedAt?: number;
   cause?: LeaseLossCause;
   deletedAt?: number;
+  /** T after the follower last passed a touch of the session on to the leader: expiry, unrounded. */
+  expiresBy?: number;
 }
 
 let ensemble: ZooKeeperEnsemble;
@@ -75,7 +82,7 @@ async function hold(
   });
   expect(zk.sessionTimeout).toBe(SESSION_TIMEOUT_MS);
   const lease = await new Mutex(zk, path, { lostOn }).acquire({ timeout: 10_000 });
-  const holder: Holder = { label, zk, path: lease.path };
+  const holder: Holder = { label, zk, sessionId: zk.sessionId, path: lease.path };
   lease.signal.addEventListener('abort', () => {
     holder.abortedAt = performance.now();
     const reason: unknown = lease.signal.reason;
@@ -109,12 +116,18 @@ function afterAnsweredSync(trigger: ZooKeeper, delayMs: number): Promise<void> {
  */
 async function cutAndMeasure(
   follower: EnsembleMember,
+  touches: QuorumTouches,
   holders: Holder[],
   delayMs: number,
 ): Promise<{ cutAt: number }> {
   await afterAnsweredSync(holders[0]!.zk, delayMs);
   const cutAt = performance.now();
   ensemble.isolate(follower.id);
+  touches.stop();
+  for (const h of holders) {
+    const touched = touches.lastDelivered(h.sessionId);
+    if (touched !== undefined) h.expiresBy = touched + SESSION_TIMEOUT_MS;
+  }
   await until(
     'every lock node deleted by the leader and every signal aborted',
     () => holders.every((h) => h.deletedAt !== undefined && h.abortedAt !== undefined),
@@ -140,27 +153,37 @@ function margin(holder: Holder): number {
   return holder.deletedAt! - holder.abortedAt!;
 }
 
+/** The margin to the leader's expiry without its rounding up to a tick. */
+function unroundedMargin(holder: Holder): number {
+  return holder.expiresBy! - holder.abortedAt!;
+}
+
 function report(holders: Holder[], cutAt: number, delayMs: number): void {
   for (const h of holders) {
     figure(
       `cut ${delayMs} ms after a sync; ${h.label}: aborted (${h.cause}) at +${Math.round(h.abortedAt! - cutAt)} ms, ` +
-        `node deleted at +${Math.round(h.deletedAt! - cutAt)} ms: margin ${Math.round(margin(h))} ms`,
+        `node deleted at +${Math.round(h.deletedAt! - cutAt)} ms: margin ${Math.round(margin(h))} ms, ` +
+        `${Math.round(unroundedMargin(h))} ms to the unrounded expiry`,
     );
   }
 }
 
-async function followerOf(): Promise<EnsembleMember> {
+/** A follower, and what it passes on to the leader read from the start of the next run. */
+async function followerOf(): Promise<{ follower: EnsembleMember; touches: QuorumTouches }> {
   const leader = await ensemble.leader();
-  return ensemble.members.find((m) => m !== leader)!;
+  const follower = ensemble.members.find((m) => m !== leader)!;
+  const touches = new QuorumTouches(ensemble.quorumLink(follower.id, leader.id).quorum);
+  return { follower, touches };
 }
 
 describe('a holder on a follower cut off from the quorum (T = 3 s, tickTime 500, S = 5 s)', () => {
   const margins: number[] = [];
+  const unroundedMargins: number[] = [];
 
   it.each(CUT_DELAYS_MS.map((delayMs, run) => ({ delayMs, run })))(
     'loses its signal before the leader expires the session: cut $delayMs ms after an answered sync',
     async ({ delayMs, run }) => {
-      const follower = await followerOf();
+      const { follower, touches } = await followerOf();
       const base = `${root}/run-${run}`;
       const tickTime = { tickTime: TICK_MS };
       const dense = { tickTime: TICK_MS, syncInterval: DENSE_SYNC_MS };
@@ -186,12 +209,14 @@ describe('a holder on a follower cut off from the quorum (T = 3 s, tickTime 500,
         // Spread the sync chains' phases.
         await sleep(37);
       }
-      const { cutAt } = await cutAndMeasure(follower, holders, delayMs);
+      const { cutAt } = await cutAndMeasure(follower, touches, holders, delayMs);
       report(holders, cutAt, delayMs);
       for (const h of holders) {
         expect(h.cause).toBe(h.label.endsWith('suspended') ? 'suspended' : 'unconfirmed');
         margins.push(margin(h));
+        unroundedMargins.push(unroundedMargin(h));
         expect(margin(h), h.label).toBeGreaterThan(0);
+        expect(unroundedMargin(h), h.label).toBeGreaterThan(0);
       }
     },
   );
@@ -199,10 +224,13 @@ describe('a holder on a follower cut off from the quorum (T = 3 s, tickTime 500,
   it('reports the smallest margin over every run', () => {
     expect(margins.length).toBe(CUT_DELAYS_MS.length * 7);
     figure(`minimum margin over ${margins.length} holds: ${Math.round(Math.min(...margins))} ms`);
+    figure(
+      `minimum margin to the unrounded expiry: ${Math.round(Math.min(...unroundedMargins))} ms`,
+    );
   });
 
   it('with leaderConfirmation: false, as every client that counts from answered pings, the signal aborts only after the leader expired the session', async () => {
-    const follower = await followerOf();
+    const { follower, touches } = await followerOf();
     const base = `${root}/ping-based`;
     const holders = [
       await hold(follower, `${base}/lock-0`, 'ping-based lost', 'lost', false),
@@ -212,9 +240,10 @@ describe('a holder on a follower cut off from the quorum (T = 3 s, tickTime 500,
     const other = await hold(follower, `${base}/lock-2`, 'confirmed lost', 'lost', {
       tickTime: TICK_MS,
     });
-    const { cutAt } = await cutAndMeasure(follower, [other, ...holders], 0);
+    const { cutAt } = await cutAndMeasure(follower, touches, [other, ...holders], 0);
     report([other, ...holders], cutAt, 0);
     expect(margin(other)).toBeGreaterThan(0);
+    expect(unroundedMargin(other)).toBeGreaterThan(0);
     for (const h of holders) expect(margin(h), h.label).toBeLessThan(0);
   });
 });
