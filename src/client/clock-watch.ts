@@ -9,17 +9,20 @@
 
 /**
  * A gain up to this much goes unnoticed (the two clocks are read a moment apart, in whole ms for
- * the wall clock); every deadline takes it off, so an unnoticed suspend cannot make one late.
+ * the wall clock). The baseline moves to each new basis of trust, which may hide that much once
+ * more: every deadline takes off twice this, so an unnoticed suspend cannot make one late.
  */
-export const CLOCK_JUMP_TOLERANCE_MS = 50;
+export const CLOCK_JUMP_TOLERANCE_MS = 25;
 
 export class ClockWatch {
   /** The smallest wall-minus-monotonic offset seen since `rebase()`: the baseline. */
-  private baseline = offset();
+  private baseline = clockOffset();
 
   /**
-   * Counts from the moment the wall-minus-monotonic offset was `from` (when trust was established
-   * anew: a handshake left).
+   * Counts from the moment the wall-minus-monotonic offset was `from`: when the handshake that
+   * established trust left, or when the request a deadline now counts from was answered. Moving
+   * it keeps a slow drift between the clocks (where the monotonic clock is not slewed with the
+   * wall clock) from adding up to a false alarm over a long connection.
    */
   rebase(from: number): void {
     this.baseline = from;
@@ -31,12 +34,13 @@ export class ClockWatch {
    * (a step forward reads as a suspend: a needless but safe reconnect).
    */
   jumped(): boolean {
-    const now = offset();
+    const now = clockOffset();
     if (now < this.baseline) this.baseline = now;
     return now - this.baseline > CLOCK_JUMP_TOLERANCE_MS;
   }
 }
 
-function offset(): number {
+/** The wall clock minus the monotonic one, now. */
+export function clockOffset(): number {
   return Date.now() - performance.now();
 }

@@ -1,14 +1,14 @@
 import { OpCode, SyncRequest, SyncResponse } from '../protocol/index.js';
-import { ClockWatch } from './clock-watch.js';
+import { ClockWatch, clockOffset } from './clock-watch.js';
 import type { Connection } from './connection.js';
 import { channels } from './diagnostics.js';
 import type { TrustMessage } from './diagnostics.js';
-import { ConnectionLossError, RequestTimeoutError } from './errors.js';
+import { ConnectionLossError } from './errors.js';
 import { callIsolated } from './isolated-call.js';
 import { LeaderTrust } from './leader-trust.js';
 import type { SyncTicket } from './leader-trust.js';
 import { LossTimer } from './loss-timer.js';
-import { Request } from './request.js';
+import type { OutstandingRequest } from './request-queue.js';
 
 export interface LeaderConfirmationOptions {
   /** The servers' tickTime (an upper bound on it), ms; undefined: half the session timeout. */
@@ -20,6 +20,8 @@ export interface LeaderConfirmationOptions {
 /** What the confirmation needs of its session. */
 export interface ConfirmationPort {
   readonly sessionId: bigint;
+  /** close() was called: the connection is for closeSession now, not to be left. */
+  readonly closing: boolean;
   nextXid(): number;
   /** Told when the deadline passes or the host slept: whatever holds something looks again. */
   readonly onRecheck: () => void;
@@ -40,13 +42,19 @@ const CLOCK_CHECK_MS = 500;
  */
 export class LeaderConfirmation {
   private trust: LeaderTrust | undefined;
-  /** The session timeout `trust` counts with: a member may grant a resumed session another. */
-  private trustTimeoutMs = 0;
+  /**
+   * The shortest session timeout any member granted this session: the leader expires it by the
+   * timeout of the touch it applied last (a late one from a member left behind, too), and a new
+   * leader by the one it was created with.
+   */
+  private shortestTimeoutMs = Number.POSITIVE_INFINITY;
   private connection: Connection | undefined;
   /** The sync in flight on `connection`, if any: one at a time. */
   private inFlight: SyncTicket | undefined;
   /** Whether `connection` has passed a sync on: only then does a silence mean it stopped. */
   private passedSyncs = false;
+  /** How long before the deadline to give up on the sync in flight (drawn for each sync). */
+  private leaveLeadMs = 0;
   private chain: NodeJS.Timeout | undefined;
   private clockCheck: NodeJS.Timeout | undefined;
   private readonly clock = new ClockWatch();
@@ -91,31 +99,29 @@ export class LeaderConfirmation {
   }
 
   /**
-   * When to give up on the server holding our sync: half a longest interval before the deadline,
+   * When to give up on the server holding our sync: a quarter to half a longest interval before
+   * the deadline (drawn, so that the clients of one stalled server do not all leave at once),
    * once it has passed a sync on (one merely slow everywhere, a busy leader, would otherwise be
    * left again after every reconnect; a server that never passed one is left as the deadline
    * passes). Undefined while there is nothing to give up on.
    */
   private get leaveAt(): number | undefined {
-    const longest = this.trust?.syncIntervalMs;
     const deadline = this.trust?.deadline;
     const waiting = this.connection !== undefined && this.inFlight !== undefined;
-    if (!waiting || !this.passedSyncs || longest === undefined || deadline === undefined) {
-      return undefined;
-    }
-    return deadline - longest / 2;
+    if (!waiting || !this.passedSyncs || deadline === undefined) return undefined;
+    return deadline - this.leaveLeadMs;
   }
 
   /** The handshake of `connection` opened or resumed the session, granting `sessionTimeoutMs`. */
   connected(connection: Connection, sessionTimeoutMs: number): void {
     const sentAt = connection.handshakeSentAt;
-    if (this.trust === undefined || this.trustTimeoutMs !== sessionTimeoutMs) {
-      // Another T: the leader now counts with it (a shorter one may have moved expiry earlier).
+    if (this.trust === undefined || sessionTimeoutMs < this.shortestTimeoutMs) {
+      // A shorter T than before: the leader may count with it now, even expire earlier.
+      this.shortestTimeoutMs = sessionTimeoutMs;
       this.trust = new LeaderTrust(
         sessionTimeoutMs,
         this.options.tickTimeMs ?? sessionTimeoutMs / 2,
       );
-      this.trustTimeoutMs = sessionTimeoutMs;
     }
     this.trust.connected(sentAt);
     // Counted from when the handshake left: a suspend while it was on its way counts too.
@@ -136,9 +142,9 @@ export class LeaderConfirmation {
   /** A request (or ping) sent at `sentAt` was answered on `connection`. */
   answered(connection: Connection, sentAt: number, answeredAt: number): void {
     if (connection !== this.connection) return;
-    this.trust?.answered(sentAt, answeredAt);
     // The first I/O after a resume: tell holders now rather than at the next periodic check.
     this.noticeSuspend();
+    this.trust?.answered(sentAt, answeredAt, clockOffset());
   }
 
   /** The connection is gone: what its syncs would prove is gone with it; the deadline stands. */
@@ -152,6 +158,7 @@ export class LeaderConfirmation {
   reset(): void {
     this.disconnected();
     this.trust = undefined;
+    this.shortestTimeoutMs = Number.POSITIVE_INFINITY;
     this.lapseTimer.stop();
     this.leaveTimer.stop();
     clearInterval(this.clockCheck);
@@ -181,15 +188,20 @@ export class LeaderConfirmation {
 
   private sendSync(connection: Connection): void {
     const trust = this.trust;
-    if (trust === undefined) return;
+    const longest = trust?.syncIntervalMs;
+    if (trust === undefined || longest === undefined) return;
     const ticket = trust.syncSent(performance.now());
     this.inFlight = ticket;
+    this.leaveLeadMs = longest * (0.25 + Math.random() * 0.25);
     const answered = (): void => {
       if (this.inFlight !== ticket) return;
       this.inFlight = undefined;
       this.passedSyncs = true;
       const answeredAt = performance.now();
-      trust.syncAnswered(ticket, answeredAt);
+      this.noticeSuspend();
+      const basisMark = trust.syncAnswered(ticket, answeredAt, clockOffset());
+      // Counted from the basis now: a suspend before it no longer matters, one after it does.
+      if (basisMark !== undefined && this.suspendedAt === undefined) this.clock.rebase(basisMark);
       if (channels.trust.hasSubscribers) {
         channels.trust.publish({
           event: 'confirmed',
@@ -200,23 +212,13 @@ export class LeaderConfirmation {
         } satisfies TrustMessage);
       }
     };
-    const failed = (error: Error): void => {
-      // Timed out by the request timeout, it is still held where it is: the leave timer decides.
+    const ended = (): void => {
       // The connection's end is handled where it happens.
-      if (this.inFlight === ticket && !(error instanceof RequestTimeoutError)) {
-        this.inFlight = undefined;
-      }
+      if (this.inFlight === ticket) this.inFlight = undefined;
     };
-    const request = new Request(
-      this.port.nextXid(),
-      OpCode.sync,
-      '/',
-      SyncResponse,
-      answered,
-      failed,
-      undefined,
-    );
-    connection.sendOrFail(request, SyncRequest, { path: '/' });
+    connection.sendOrFail(new ChainSync(this.port.nextXid(), answered, ended), SyncRequest, {
+      path: '/',
+    });
     this.leaveTimer.arm();
   }
 
@@ -230,6 +232,7 @@ export class LeaderConfirmation {
       } satisfies TrustMessage);
     }
     callIsolated(this.port.onRecheck);
+    if (this.port.closing) return;
     // Past the deadline no sync can extend trust (the leader may be closing the session, and a
     // sync's answer would not say): only a handshake, re-validating the session, can. At most
     // once per T′ after one, however slow the servers; pointless without a chain to keep it.
@@ -238,6 +241,8 @@ export class LeaderConfirmation {
 
   /** Drops the connection: the session reconnects, to another server when there is one. */
   private leave(connection: Connection): void {
+    // closeSession may be on its way on it: let close() finish with this server.
+    if (this.port.closing) return;
     const server = `${connection.server.host}:${connection.server.port}`;
     if (channels.trust.hasSubscribers) {
       channels.trust.publish({
@@ -254,5 +259,33 @@ export class LeaderConfirmation {
         `CONNECTIONLOSS: the leader did not confirm the session through ${server} in time`,
       ),
     );
+  }
+}
+
+/**
+ * A sync of the chain on the wire: settled by its answer or by the connection's end, never by
+ * the request timeout (it is not a Request): a sync still unanswered is the leave timer's call.
+ */
+class ChainSync implements OutstandingRequest {
+  readonly opcode = OpCode.sync;
+  readonly path = '/';
+  readonly response = SyncResponse;
+  readonly createdAt = performance.now();
+  sentAt = 0;
+
+  constructor(
+    readonly xid: number,
+    private readonly onAnswer: () => void,
+    private readonly onEnd: () => void,
+  ) {}
+
+  complete(err: number): void {
+    // An error answer (none is expected for a sync) proves nothing.
+    if (err === 0) this.onAnswer();
+    else this.onEnd();
+  }
+
+  fail(): void {
+    this.onEnd();
   }
 }

@@ -19,7 +19,8 @@ import { CLOCK_JUMP_TOLERANCE_MS } from './clock-watch.js';
  *   is after j was sent: the session lives until s_j + T at least, unless it was already closing;
  *   and it was not, as long as our previous deadline had not passed when k's answer came.
  * - Clocks: T is measured by the leader's clock and our deadline by ours; both may run off by up
- *   to ρ, so we count T·(1 − 2ρ), less ε for the resolution of what we measure.
+ *   to ρ, so we count T·(1 − 2ρ), less ε for the resolution of what we measure and a host
+ *   suspend too short to notice. T is the shortest any member granted (LeaderConfirmation).
  */
 
 /** ρ: how far apart the leader's and our clock rates may be, each way (NTP slews at most 500 ppm). */
@@ -28,18 +29,21 @@ export const CLOCK_RATE_ERROR = 0.001;
  * ε, taken off every deadline: timer and clock resolution on our side (10 ms), and the host
  * suspend short enough to go unnoticed (see ClockWatch).
  */
-export const DEADLINE_MARGIN_MS = 10 + CLOCK_JUMP_TOLERANCE_MS;
+export const DEADLINE_MARGIN_MS = 10 + 2 * CLOCK_JUMP_TOLERANCE_MS;
 
 /** A sync on its way: when it left, and what its answer would prove. */
 export interface SyncTicket {
   readonly sentAt: number;
   /** The send time of the request whose touch an answer proves the leader applied, if any. */
   readonly basis: number | undefined;
+  /** The caller's mark of the basis (see `answered`). */
+  readonly basisMark: number;
 }
 
 interface Answered {
   readonly sentAt: number;
   readonly answeredAt: number;
+  readonly mark: number;
 }
 
 /** T′: how long a touch the leader applied keeps the session, counted on our clock. */
@@ -106,11 +110,14 @@ export class LeaderTrust {
     this.#deadline = undefined;
   }
 
-  /** Any request (a ping too) answered on the current connection: its touch is a basis later. */
-  answered(sentAt: number, answeredAt: number): void {
+  /**
+   * Any request (a ping too) answered on the current connection: its touch is a basis later.
+   * `mark` is kept with it and handed back when it becomes the basis (the clock check's offset).
+   */
+  answered(sentAt: number, answeredAt: number, mark = 0): void {
     const last = this.#answered.at(-1);
     if (last === undefined || answeredAt - last.answeredAt >= this.#sampleMs) {
-      this.#answered.push({ sentAt, answeredAt });
+      this.#answered.push({ sentAt, answeredAt, mark });
     }
     // A basis older than T' could only prove a deadline already past: keep the history short
     // also when no sync is sent to prune it (T too short for a chain).
@@ -121,28 +128,32 @@ export class LeaderTrust {
 
   /** A sync leaves now: the basis of its proof is the latest request answered a tickTime before. */
   syncSent(sentAt: number): SyncTicket {
-    let basis: number | undefined;
+    let basis: Answered | undefined;
     let keepFrom = 0;
     for (let i = 0; i < this.#answered.length; i++) {
       const entry = this.#answered[i];
       if (entry === undefined || entry.answeredAt > sentAt - this.tickTimeMs) break;
-      basis = entry.sentAt;
+      basis = entry;
       keepFrom = i;
     }
     // Later syncs leave later: an entry older than the basis can never be one again.
     this.#answered.splice(0, keepFrom);
-    return { sentAt, basis };
+    return { sentAt, basis: basis?.sentAt, basisMark: basis?.mark ?? 0 };
   }
 
   /**
    * The sync of `ticket` was answered at `answeredAt`. It extends the deadline only while the
    * deadline has not passed: after it, the leader may have begun to close the session, and a
    * closing session ignores touches (while, answering a sync, the leader does not say so).
+   * Returns the basis's mark when the deadline now counts from the basis.
    */
-  syncAnswered(ticket: SyncTicket, answeredAt: number): void {
-    this.answered(ticket.sentAt, answeredAt);
+  syncAnswered(ticket: SyncTicket, answeredAt: number, mark = 0): number | undefined {
+    this.answered(ticket.sentAt, answeredAt, mark);
     const deadline = this.#deadline;
     if (deadline === undefined || answeredAt >= deadline || ticket.basis === undefined) return;
-    this.#deadline = Math.max(deadline, ticket.basis + this.#trustedMs);
+    const proven = ticket.basis + this.#trustedMs;
+    if (proven <= deadline) return undefined;
+    this.#deadline = proven;
+    return ticket.basisMark;
   }
 }

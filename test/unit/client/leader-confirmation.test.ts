@@ -30,7 +30,7 @@ interface Server {
   holdSyncs: boolean;
 }
 
-async function server(): Promise<Server> {
+async function server(timeOut: number | (() => number) = T): Promise<Server> {
   const state = { syncsSeen: 0, holdSyncs: false };
   const scripted = await scriptedServer(
     ({ xid, type }) => {
@@ -43,7 +43,7 @@ async function server(): Promise<Server> {
         if (type === OpCode.sync) w.ustring('/');
       });
     },
-    { timeOut: T },
+    { timeOut },
   );
   cleanups.push(() => {
     scripted.close();
@@ -176,6 +176,29 @@ describe('leader confirmation', () => {
       },
       { timeout: 5000 },
     );
+  });
+
+  it('counts with the shortest session timeout any member granted, not a longer later one', async () => {
+    const messages = trustMessages();
+    const granted = [T, 2 * T];
+    const at = await server(() => granted.shift() ?? 2 * T);
+    const zk = await connect(at);
+    await vi.waitFor(() => {
+      expect(messages.some((m) => m.event === 'confirmed')).toBe(true);
+    });
+    at.holdSyncs = true;
+    await at.clientGone;
+    at.holdSyncs = false;
+    await vi.waitFor(
+      () => {
+        expect(zk.state).toBe('reconnected');
+      },
+      { timeout: 5000 },
+    );
+    const reconnectedAt = performance.now();
+    expect(zk.sessionTimeout).toBe(2 * T);
+    // A handshake's trust counted with the first member's T, the shorter.
+    expect(zk.sessionDeadline!).toBeLessThanOrEqual(reconnectedAt + TRUSTED);
   });
 
   it('counts a host suspend while the handshake was on its way: trust ends as it is adopted', async () => {

@@ -67,6 +67,18 @@ describe('LeaderTrust', () => {
     expect(trust.deadline).toBe(TRUSTED);
   });
 
+  it('hands back the mark of the basis when the deadline now counts from it, and only then', () => {
+    const trust = new LeaderTrust(T, TICK);
+    trust.connected(0);
+    trust.answered(40, 45, 7);
+    const sync = trust.syncSent(45 + TICK);
+    expect(trust.syncAnswered(sync, 50 + TICK, 8)).toBe(7);
+    // The same basis again proves nothing new.
+    const again = trust.syncSent(46 + TICK);
+    expect(again.basis).toBe(40);
+    expect(trust.syncAnswered(again, 51 + TICK, 9)).toBeUndefined();
+  });
+
   it('proves nothing across connections: a reconnect starts the history again', () => {
     const trust = new LeaderTrust(T, TICK);
     trust.connected(0);

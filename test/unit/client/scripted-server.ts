@@ -19,8 +19,8 @@ export interface ScriptedServer {
 }
 
 export interface ScriptOptions {
-  /** The session timeout the handshake grants. Default 4000 ms. */
-  readonly timeOut?: number;
+  /** The session timeout the handshake grants (asked again on each connection). Default 4000 ms. */
+  readonly timeOut?: number | (() => number);
   readonly sessionId?: bigint;
 }
 
@@ -56,7 +56,10 @@ export async function scriptedServer(
           frame((w) => {
             ConnectResponse.write(w, {
               protocolVersion: 0,
-              timeOut: options.timeOut ?? 4000,
+              timeOut:
+                typeof options.timeOut === 'function'
+                  ? options.timeOut()
+                  : (options.timeOut ?? 4000),
               sessionId: options.sessionId ?? 0x1234n,
               passwd: new Uint8Array(16).fill(7),
               readOnly: false,
