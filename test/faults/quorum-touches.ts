@@ -2,9 +2,11 @@ import type { FaultProxy } from '../../src/testing/index.js';
 
 // Reads the learner → leader side of a proxied quorum link (ensemble.quorumLink(f, leader).quorum,
 // client side = the learner): jute QuorumPackets `{ int type; long zxid; buffer data;
-// vector<Id> authinfo }` back to back. A learner flushes each packet, so a chunk begins with one;
-// read from the middle of a connection, a chunk that does not parse as packets is skipped and
-// reading starts again with the next. A learner's answer
+// vector<Id> authinfo }` back to back, with no length prefix. The listener starts after the
+// learner connected, in the middle of its stream: until a chunk reads as whole packets that end
+// exactly where the chunk ends, chunks are skipped (a learner flushes its ping answers as it writes
+// them, so such a chunk comes within a ping or two); from then on the bytes left over from one
+// chunk keep the reading aligned. A learner's answer
 // to the leader's ping (type PING) carries its recorded session touches as data: (long sessionId,
 // int timeout) pairs (Learner.ping in ZooKeeper 3.8). Stamping each answer as the proxy passes
 // it on tells when the leader can first have applied a touch of ours — the touch the leader's
@@ -13,24 +15,45 @@ import type { FaultProxy } from '../../src/testing/index.js';
 const PING = 5;
 /** Bounds a packet read from the right offset is within; anything else means a wrong offset. */
 const MAX_TYPE = 30;
-const MAX_DATA = 16 << 20;
+const MAX_DATA = 1 << 20;
 const MAX_IDS = 100;
 
-/** When, as the proxy passed them on, the learner's ping answers carried each session's touch. */
+/**
+ * When, as the proxy passed them on, the learner's ping answers carried each session's touch; and
+ * the leader's pings to the learner as they pass (the other way, read the same way), for a test
+ * to cut the link right before the learner answers one.
+ */
 export class QuorumTouches {
   readonly #delivered = new Map<bigint, number>();
-  readonly #pending = new WeakMap<object, Buffer>();
+  /** Per connection and direction, once aligned: the start of a packet not yet complete. */
+  readonly #pending = {
+    toTarget: new WeakMap<object, Buffer>(),
+    toClient: new WeakMap<object, Buffer>(),
+  };
+  readonly #leaderPings = new Set<() => void>();
   readonly #stop: () => void;
 
   constructor(learnerToLeader: FaultProxy) {
     this.#stop = learnerToLeader.onForward((chunk, direction, connection) => {
-      if (direction !== 'toTarget') return;
-      const at = performance.now();
-      const pending = this.#pending.get(connection);
+      const pendingOf = this.#pending[direction];
+      const pending = pendingOf.get(connection);
+      if (pending === undefined && !wholePackets(chunk)) return;
       const bytes = pending === undefined ? chunk : Buffer.concat([pending, chunk]);
-      const rest = this.#read(bytes, at);
-      this.#pending.set(connection, rest);
+      const rest = this.#read(bytes, direction, performance.now());
+      // Misread after all: align again (the test's check on touch ages tells if it matters).
+      if (rest === undefined) pendingOf.delete(connection);
+      else pendingOf.set(connection, rest);
     });
+  }
+
+  /**
+   * Calls `listener` as a ping of the leader passes on its way to the learner, before the
+   * learner can answer it (synchronously, before the proxy writes it on). Returns the function
+   * that stops it.
+   */
+  onLeaderPing(listener: () => void): () => void {
+    this.#leaderPings.add(listener);
+    return () => this.#leaderPings.delete(listener);
   }
 
   /** The last moment a ping answer carrying `sessionId`'s touch was passed on to the leader. */
@@ -43,14 +66,19 @@ export class QuorumTouches {
     this.#stop();
   }
 
-  /** Reads every whole packet in `bytes`; returns what is left of an incomplete one. */
-  #read(bytes: Buffer, at: number): Buffer {
+  /**
+   * Reads every whole packet in `bytes`; returns what is left of an incomplete one, or undefined
+   * if the bytes are not packets.
+   */
+  #read(bytes: Buffer, direction: 'toTarget' | 'toClient', at: number): Buffer | undefined {
     let offset = 0;
     for (;;) {
       const end = packetEnd(bytes, offset);
-      if (end === 'invalid') return Buffer.alloc(0);
+      if (end === 'invalid') return undefined;
       if (end === undefined) return bytes.subarray(offset);
-      if (bytes.readInt32BE(offset) === PING) {
+      if (bytes.readInt32BE(offset) === PING && direction === 'toClient') {
+        for (const listener of [...this.#leaderPings]) listener();
+      } else if (bytes.readInt32BE(offset) === PING) {
         const dataLength = bytes.readInt32BE(offset + 12);
         for (let i = 0; i + 12 <= dataLength; i += 12) {
           this.#delivered.set(bytes.readBigInt64BE(offset + 16 + i), at);
@@ -59,6 +87,17 @@ export class QuorumTouches {
       offset = end;
     }
   }
+}
+
+/** Whether `chunk` reads as valid QuorumPackets that end exactly where it ends. */
+function wholePackets(chunk: Buffer): boolean {
+  let offset = 0;
+  while (offset < chunk.length) {
+    const end = packetEnd(chunk, offset);
+    if (end === undefined || end === 'invalid') return false;
+    offset = end;
+  }
+  return offset === chunk.length && offset > 0;
 }
 
 /**
