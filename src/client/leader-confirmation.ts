@@ -232,7 +232,6 @@ export class LeaderConfirmation {
       } satisfies TrustMessage);
     }
     callIsolated(this.port.onRecheck);
-    if (this.port.closing) return;
     // Past the deadline no sync can extend trust (the leader may be closing the session, and a
     // sync's answer would not say): only a handshake, re-validating the session, can. At most
     // once per T′ after one, however slow the servers; pointless without a chain to keep it.
