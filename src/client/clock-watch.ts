@@ -3,8 +3,9 @@
  * (CLOCK_MONOTONIC), which stops while the host sleeps, whereas the servers' clocks — and so the
  * leader's count towards expiring our session — go on. The wall clock (`Date.now()`,
  * CLOCK_REALTIME) goes on too, so the wall clock gaining on the monotonic one means time passed
- * that our deadlines did not count. Both clocks are slewed alike by NTP; only a suspend or a step
- * of the wall clock moves one against the other.
+ * that our deadlines did not count. On Linux NTP slews both clocks alike, so only a suspend or a
+ * step of the wall clock moves one against the other; elsewhere the monotonic clock may also
+ * drift slowly against the wall clock, which moving the baseline (rebase) keeps from adding up.
  */
 
 /**
