@@ -7,15 +7,9 @@ import { ConnectionLossError } from './errors.js';
 import { callIsolated } from './isolated-call.js';
 import { LeaderTrust } from './leader-trust.js';
 import type { SyncTicket } from './leader-trust.js';
+import type { LeaderConfirmationOptions } from './session-types.js';
 import { LossTimer } from './loss-timer.js';
 import type { OutstandingRequest } from './request-queue.js';
-
-export interface LeaderConfirmationOptions {
-  /** The servers' tickTime (an upper bound on it), ms; undefined: half the session timeout. */
-  readonly tickTimeMs: number | undefined;
-  /** How often to sync; at most the longest interval that keeps trust unbroken. */
-  readonly syncIntervalMs: number | undefined;
-}
 
 /** What the confirmation needs of its session. */
 export interface ConfirmationPort {

@@ -2,9 +2,8 @@ import { DEFAULT_MAX_REQUEST_FRAME, DEFAULT_MAX_RESPONSE_FRAME } from '../protoc
 import { authOptions } from './auth-options.js';
 import type { HostAddress } from './connect-string.js';
 import { InvalidArgumentError } from './errors.js';
-import type { LeaderConfirmationOptions } from './leader-confirmation.js';
 import { longestSyncInterval } from './leader-trust.js';
-import type { SessionOptions } from './session.js';
+import type { LeaderConfirmationOptions, SessionOptions } from './session-types.js';
 import { checkTlsOptions } from './socket.js';
 import type { ZooKeeperOptions } from './types.js';
 

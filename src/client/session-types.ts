@@ -1,6 +1,5 @@
 import type { Credential, ResolvedSasl } from './auth-options.js';
 import type { HostAddress } from './connect-string.js';
-import type { LeaderConfirmationOptions } from './leader-confirmation.js';
 import type { ZooKeeperTlsOptions } from './types.js';
 
 export interface SessionOptions {
@@ -24,6 +23,13 @@ export interface SessionOptions {
   readonly sasl: ResolvedSasl | undefined;
   /** Trust only what the leader confirmed (see LeaderConfirmation); undefined: what any server answered. */
   readonly leaderConfirmation: LeaderConfirmationOptions | undefined;
+}
+
+export interface LeaderConfirmationOptions {
+  /** The servers' tickTime (an upper bound on it), ms; undefined: half the session timeout. */
+  readonly tickTimeMs: number | undefined;
+  /** How often to sync; at most the longest interval that keeps trust unbroken. */
+  readonly syncIntervalMs: number | undefined;
 }
 
 export type SessionState =

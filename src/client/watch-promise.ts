@@ -1,6 +1,6 @@
 import { EventType } from '../protocol/index.js';
 import type { Chroot } from './chroot.js';
-import type { ReplyHook } from './session.js';
+import type { ReplyHook } from './request.js';
 import type { NodeEventType, PersistentWatchEvent, WatchEvent } from './types.js';
 import type { RawWatchEvent, WatchKind, WatchRegistry } from './watch-registry.js';
 
