@@ -1,9 +1,10 @@
-import { MultiRequest, MultiResponse, OpCode } from '../protocol/index.js';
+import { OpCode } from '../protocol/index.js';
 import type { MultiOp, MultiResult, Stat } from '../protocol/index.js';
 import { errorFromCode, ProtocolError } from './errors.js';
 import type { ZooKeeperError } from './errors.js';
 import type { OpContext } from './operations/context.js';
 import { asBuffer } from './values.js';
+import { call } from './operations/call.js';
 
 export interface GetDataReadResult {
   readonly type: 'getData';
@@ -76,13 +77,7 @@ export class MultiRead<Results extends readonly ReadResult[] = []> {
   async commit(): Promise<Results> {
     // Nothing to ask: the server would answer an empty request with only the terminator anyway.
     if (this.ops.length === 0) return [] as unknown as Results;
-    const results = await this.ctx.session.submit(
-      OpCode.multiRead,
-      this.paths[0],
-      MultiRequest,
-      this.ops,
-      MultiResponse,
-    );
+    const results = await call(this.ctx.session, OpCode.multiRead, this.paths[0], this.ops);
     if (results.length !== this.ops.length) {
       throw new ProtocolError(
         `multiRead answered ${results.length} results for ${this.ops.length} reads`,

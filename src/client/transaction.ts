@@ -1,4 +1,4 @@
-import { MultiRequest, MultiResponse, OpCode } from '../protocol/index.js';
+import { OpCode } from '../protocol/index.js';
 import type { MultiOp, MultiResult, Stat } from '../protocol/index.js';
 import type { Chroot } from './chroot.js';
 import { encodeCreate } from './create.js';
@@ -7,6 +7,7 @@ import type { ZooKeeperError } from './errors.js';
 import type { Session } from './session.js';
 import type { CreateOptions, Data, VersionOptions } from './types.js';
 import { toBytes, validateVersion } from './values.js';
+import { call } from './operations/call.js';
 
 export interface CreateOpResult {
   readonly type: 'create';
@@ -126,13 +127,7 @@ export class Transaction<Results extends readonly OpResult[] = []> {
    */
   async commit(): Promise<Results> {
     if (this.ops.length === 0) return [] as unknown as Results;
-    const results = await this.session.submit(
-      OpCode.multi,
-      this.paths[0],
-      MultiRequest,
-      this.ops,
-      MultiResponse,
-    );
+    const results = await call(this.session, OpCode.multi, this.paths[0], this.ops);
     return this.interpret(results) as unknown as Results;
   }
 

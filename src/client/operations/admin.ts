@@ -1,14 +1,8 @@
-import {
-  GetAllChildrenNumberRequest,
-  GetAllChildrenNumberResponse,
-  GetEphemeralsRequest,
-  GetEphemeralsResponse,
-  OpCode,
-  WhoAmIResponse,
-} from '../../protocol/index.js';
+import { OpCode } from '../../protocol/index.js';
 import type { Id } from '../../protocol/index.js';
 import { InvalidArgumentError } from '../errors.js';
 import type { OpContext } from './context.js';
+import { call } from './call.js';
 
 // The bodies of the ZooKeeper class's session and subtree queries; contracts are documented there.
 
@@ -19,13 +13,9 @@ export async function getEphemerals(ctx: OpContext, prefix: string): Promise<str
   const chroot = ctx.chroot.prefix;
   // Unlike the Java client, which sends the prefix without the chroot and so lists ephemerals
   // outside it, ours applies the chroot as every other operation does.
-  const reply = await ctx.session.submit(
-    OpCode.getEphemerals,
-    prefix,
-    GetEphemeralsRequest,
-    { prefixPath: chroot + prefix },
-    GetEphemeralsResponse,
-  );
+  const reply = await call(ctx.session, OpCode.getEphemerals, prefix, {
+    prefixPath: chroot + prefix,
+  });
   // A prefix under the chroot only matches paths under it; the filter guards against a server
   // that reads the prefix otherwise (it treats a bare `/` as "all"), as results outside the
   // chroot could not be named by the caller anyway.
@@ -43,17 +33,13 @@ function validatePrefix(prefix: unknown): asserts prefix is string {
 }
 
 export async function getAllChildrenNumber(ctx: OpContext, path: string): Promise<number> {
-  const reply = await ctx.session.submit(
-    OpCode.getAllChildrenNumber,
-    path,
-    GetAllChildrenNumberRequest,
-    { path: ctx.serverPath(path) },
-    GetAllChildrenNumberResponse,
-  );
+  const reply = await call(ctx.session, OpCode.getAllChildrenNumber, path, {
+    path: ctx.serverPath(path),
+  });
   return reply.totalNumber;
 }
 
 export async function whoAmI(ctx: OpContext): Promise<Id[]> {
-  const reply = await ctx.session.submit(OpCode.whoAmI, undefined, null, undefined, WhoAmIResponse);
+  const reply = await call(ctx.session, OpCode.whoAmI, undefined, undefined);
   return reply.clientInfo.map((info) => ({ scheme: info.authScheme, id: info.user }));
 }

@@ -1,4 +1,4 @@
-import { GetDataRequest, GetDataResponse, OpCode, ReconfigRequest } from '../../protocol/index.js';
+import { GetDataResponse, OpCode, ReconfigRequest } from '../../protocol/index.js';
 import type { Stat } from '../../protocol/index.js';
 import { Chroot } from '../chroot.js';
 import { InvalidArgumentError } from '../errors.js';
@@ -8,6 +8,7 @@ import type { Watched, WatchOptions } from '../types.js';
 import { asBuffer } from '../values.js';
 import { watchFor } from '../watch-promise.js';
 import type { OpContext } from './context.js';
+import { call } from './call.js';
 
 // The bodies of the ZooKeeper class's getConfig and reconfig; their contracts are documented there.
 
@@ -50,12 +51,11 @@ export async function getConfig(
     options.watch === true
       ? watchFor(ctx.session.watches, NO_CHROOT, CONFIG_NODE, options.signal)
       : undefined;
-  const reply = await ctx.session.submit(
+  const reply = await call(
+    ctx.session,
     OpCode.getData,
     CONFIG_NODE,
-    GetDataRequest,
     { path: CONFIG_NODE, watch: watch !== undefined },
-    GetDataResponse,
     watch?.registerOnSuccess('data'),
   );
   const result = toResult(reply);
@@ -64,13 +64,7 @@ export async function getConfig(
 
 export async function reconfig(ctx: OpContext, change: ReconfigChange): Promise<ConfigResult> {
   const request = reconfigRequest(change);
-  const reply = await ctx.session.submit(
-    OpCode.reconfig,
-    CONFIG_NODE,
-    ReconfigRequest,
-    request,
-    GetDataResponse,
-  );
+  const reply = await call(ctx.session, OpCode.reconfig, CONFIG_NODE, request);
   return toResult(reply);
 }
 

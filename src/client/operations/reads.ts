@@ -1,17 +1,4 @@
-import {
-  ErrorCode,
-  ExistsRequest,
-  ExistsResponse,
-  GetACLRequest,
-  GetACLResponse,
-  GetChildren2Request,
-  GetChildren2Response,
-  GetDataRequest,
-  GetDataResponse,
-  OpCode,
-  SyncRequest,
-  SyncResponse,
-} from '../../protocol/index.js';
+import { ErrorCode, OpCode } from '../../protocol/index.js';
 import type { Stat } from '../../protocol/index.js';
 import type { ReplyHook } from '../session.js';
 import type {
@@ -24,6 +11,7 @@ import type {
 import { asBuffer } from '../values.js';
 import { watchFor } from '../watch-promise.js';
 import type { OpContext } from './context.js';
+import { call } from './call.js';
 
 // The bodies of the ZooKeeper class's read operations; their contracts are documented there.
 
@@ -46,12 +34,11 @@ export async function exists(
         };
   let stat: Stat | null;
   try {
-    const reply = await ctx.session.submit(
+    const reply = await call(
+      ctx.session,
       OpCode.exists,
       path,
-      ExistsRequest,
       { path: serverPath, watch: watch !== undefined },
-      ExistsResponse,
       hook,
     );
     stat = reply.stat;
@@ -73,12 +60,11 @@ export async function getData(
     options.watch === true
       ? watchFor(ctx.session.watches, ctx.chroot, serverPath, options.signal)
       : undefined;
-  const reply = await ctx.session.submit(
+  const reply = await call(
+    ctx.session,
     OpCode.getData,
     path,
-    GetDataRequest,
     { path: serverPath, watch: watch !== undefined },
-    GetDataResponse,
     watch?.registerOnSuccess('data'),
   );
   const result = { data: asBuffer(reply.data), stat: reply.stat };
@@ -95,12 +81,11 @@ export async function getChildren(
     options.watch === true
       ? watchFor(ctx.session.watches, ctx.chroot, serverPath, options.signal)
       : undefined;
-  const reply = await ctx.session.submit(
+  const reply = await call(
+    ctx.session,
     OpCode.getChildren2,
     path,
-    GetChildren2Request,
     { path: serverPath, watch: watch !== undefined },
-    GetChildren2Response,
     watch?.registerOnSuccess('child'),
   );
   const result = { children: reply.children, stat: reply.stat };
@@ -108,22 +93,10 @@ export async function getChildren(
 }
 
 export async function getACL(ctx: OpContext, path: string): Promise<GetACLResult> {
-  const reply = await ctx.session.submit(
-    OpCode.getACL,
-    path,
-    GetACLRequest,
-    { path: ctx.serverPath(path) },
-    GetACLResponse,
-  );
+  const reply = await call(ctx.session, OpCode.getACL, path, { path: ctx.serverPath(path) });
   return { acl: reply.acl, stat: reply.stat };
 }
 
 export async function sync(ctx: OpContext, path: string): Promise<void> {
-  await ctx.session.submit(
-    OpCode.sync,
-    path,
-    SyncRequest,
-    { path: ctx.serverPath(path) },
-    SyncResponse,
-  );
+  await call(ctx.session, OpCode.sync, path, { path: ctx.serverPath(path) });
 }

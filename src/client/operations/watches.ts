@@ -1,11 +1,7 @@
 import {
   AddWatchMode as WireAddWatchMode,
-  AddWatchRequest,
-  CheckWatchesRequest,
   ErrorCode,
-  ErrorResponse,
   OpCode,
-  RemoveWatchesRequest,
   WatcherType as WireWatcherType,
 } from '../../protocol/index.js';
 import {
@@ -22,6 +18,7 @@ import type { AddWatchOptions, AddWatchMode, RemoveWatchesOptions, WatcherType }
 import { toWatchEvent } from '../watch-promise.js';
 import type { PersistentKind, WatchKind, WatchListener } from '../watch-registry.js';
 import type { OpContext } from './context.js';
+import { call } from './call.js';
 
 // The bodies of the ZooKeeper class's watch management; contracts are documented there.
 
@@ -77,12 +74,11 @@ export async function addWatch(
   );
   options.signal?.throwIfAborted();
   try {
-    await ctx.session.submit(
+    await call(
+      ctx.session,
       OpCode.addWatch,
       path,
-      AddWatchRequest,
       { path: serverPath, mode: wireModes[mode] },
-      ErrorResponse,
       // Registered with the reply, in wire order: no event can precede it, and none after it is
       // missed. Registered even when the watcher was closed meanwhile, so that detach finds it
       // and removes the watch the server now has.
@@ -149,12 +145,11 @@ async function sendRemove(
   serverPath: string,
   type: WatcherType,
 ): Promise<void> {
-  await ctx.session.submit(
+  await call(
+    ctx.session,
     OpCode.removeWatches,
     path,
-    RemoveWatchesRequest,
     { path: serverPath, type: wireTypes[type] },
-    null,
     (err) => {
       if (err === 0) ctx.session.watches.end(kindsOfType[type], serverPath, 'removed');
     },
@@ -168,13 +163,10 @@ export async function checkWatches(
 ): Promise<boolean> {
   validateType(type);
   try {
-    await ctx.session.submit(
-      OpCode.checkWatches,
-      path,
-      CheckWatchesRequest,
-      { path: ctx.serverPath(path), type: wireTypes[type] },
-      null,
-    );
+    await call(ctx.session, OpCode.checkWatches, path, {
+      path: ctx.serverPath(path),
+      type: wireTypes[type],
+    });
     return true;
   } catch (error) {
     if (error instanceof NoWatcherError) return false;

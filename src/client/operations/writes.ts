@@ -1,20 +1,11 @@
-import {
-  CreateRequest,
-  CreateTTLRequest,
-  Create2Response,
-  DeleteRequest,
-  OpCode,
-  SetACLRequest,
-  SetACLResponse,
-  SetDataRequest,
-  SetDataResponse,
-} from '../../protocol/index.js';
+import { OpCode } from '../../protocol/index.js';
 import type { ACL, Stat } from '../../protocol/index.js';
 import { validateAcl } from '../acl.js';
 import { encodeCreate } from '../create.js';
 import type { CreateOptions, CreateResult, Data, VersionOptions } from '../types.js';
 import { toBytes, validateVersion } from '../values.js';
 import type { OpContext } from './context.js';
+import { call } from './call.js';
 
 // The bodies of the ZooKeeper class's write operations; their contracts are documented there.
 
@@ -25,33 +16,13 @@ export async function create(
   options: CreateOptions,
 ): Promise<CreateResult> {
   const request = encodeCreate(path, data, options, (p, seq) => ctx.serverPath(p, seq));
-  const reply = request.ttl
-    ? await ctx.session.submit(
-        request.opcode,
-        path,
-        CreateTTLRequest,
-        request.record,
-        Create2Response,
-      )
-    : await ctx.session.submit(
-        request.opcode,
-        path,
-        CreateRequest,
-        request.record,
-        Create2Response,
-      );
+  const reply = await call(ctx.session, request.opcode, path, request.record);
   return { path: ctx.chroot.fromServer(reply.path), stat: reply.stat };
 }
 
 export async function remove(ctx: OpContext, path: string, options: VersionOptions): Promise<void> {
   const version = validateVersion(options.version);
-  await ctx.session.submit(
-    OpCode.delete,
-    path,
-    DeleteRequest,
-    { path: ctx.serverPath(path), version },
-    null,
-  );
+  await call(ctx.session, OpCode.delete, path, { path: ctx.serverPath(path), version });
 }
 
 export async function setData(
@@ -61,13 +32,11 @@ export async function setData(
   options: VersionOptions,
 ): Promise<Stat> {
   const version = validateVersion(options.version);
-  const reply = await ctx.session.submit(
-    OpCode.setData,
-    path,
-    SetDataRequest,
-    { path: ctx.serverPath(path), data: toBytes(data), version },
-    SetDataResponse,
-  );
+  const reply = await call(ctx.session, OpCode.setData, path, {
+    path: ctx.serverPath(path),
+    data: toBytes(data),
+    version,
+  });
   return reply.stat;
 }
 
@@ -80,12 +49,6 @@ export async function setACL(
   const serverPath = ctx.serverPath(path);
   validateAcl(acl, path);
   const version = validateVersion(options.version);
-  const reply = await ctx.session.submit(
-    OpCode.setACL,
-    path,
-    SetACLRequest,
-    { path: serverPath, acl, version },
-    SetACLResponse,
-  );
+  const reply = await call(ctx.session, OpCode.setACL, path, { path: serverPath, acl, version });
   return reply.stat;
 }
