@@ -34,8 +34,7 @@ export class ClockWatch {
    * baseline. A wall clock stepped back lowers the baseline, so that a later gain still counts
    * (a step forward reads as a suspend: a needless but safe reconnect).
    */
-  jumped(): boolean {
-    const now = clockOffset();
+  jumped(now = clockOffset()): boolean {
     if (now < this.baseline) this.baseline = now;
     return now - this.baseline > CLOCK_JUMP_TOLERANCE_MS;
   }

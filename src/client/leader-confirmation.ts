@@ -83,8 +83,11 @@ export class LeaderConfirmation {
     return this.suspendedAt === undefined ? deadline : Math.min(deadline, this.suspendedAt);
   }
 
-  private noticeSuspend(): void {
-    if (this.trust === undefined || this.suspendedAt !== undefined || !this.clock.jumped()) return;
+  /** `offset`: the clocks' offset now, when the caller has read it already. */
+  private noticeSuspend(offset?: number): void {
+    if (this.trust === undefined || this.suspendedAt !== undefined || !this.clock.jumped(offset)) {
+      return;
+    }
     this.suspendedAt = performance.now();
     // Not from inside the deadline's getter: whoever reads it may be one of the told.
     setImmediate(() => {
@@ -136,9 +139,11 @@ export class LeaderConfirmation {
   /** A request (or ping) sent at `sentAt` was answered on `connection`. */
   answered(connection: Connection, sentAt: number, answeredAt: number): void {
     if (connection !== this.connection) return;
-    // The first I/O after a resume: tell holders now rather than at the next periodic check.
-    this.noticeSuspend();
-    this.trust?.answered(sentAt, answeredAt, clockOffset());
+    // One read of the clocks per answer (this runs for every reply): the first I/O after a
+    // resume tells holders now rather than at the next periodic check.
+    const offset = clockOffset();
+    this.noticeSuspend(offset);
+    this.trust?.answered(sentAt, answeredAt, offset);
   }
 
   /** The connection is gone: what its syncs would prove is gone with it; the deadline stands. */
@@ -192,7 +197,8 @@ export class LeaderConfirmation {
       this.inFlight = undefined;
       this.passedSyncs = true;
       const answeredAt = performance.now();
-      this.noticeSuspend();
+      // answered() has just looked at the clocks for this reply (the connection reports every
+      // answer before it settles the request).
       const basisMark = trust.syncAnswered(ticket, answeredAt, clockOffset());
       // Counted from the basis now: a suspend before it no longer matters, one after it does.
       if (basisMark !== undefined && this.suspendedAt === undefined) this.clock.rebase(basisMark);
