@@ -15,8 +15,7 @@ describe('GiveUp', () => {
   it('ends the wait when another session connects', () => {
     const client = new StubClient();
     const give = waitOn(client);
-    client.sessionId = 0x77n;
-    client.become('connected');
+    client.openSession(0x77n);
     expect(give.reason()).toBeInstanceOf(SessionExpiredError);
     give.dispose();
   });
@@ -27,9 +26,7 @@ describe('GiveUp', () => {
     client.sessionId = 0n;
     client.sessionDeadline = undefined;
     const give = waitOn(client);
-    client.sessionId = 0x77n;
-    client.sessionDeadline = performance.now() + 60_000;
-    client.become('connected');
+    client.openSession(0x77n);
     expect(give.reason()).toBeUndefined();
     give.ownedBy(0x77n);
     expect(give.reason()).toBeUndefined();
@@ -45,9 +42,7 @@ describe('GiveUp', () => {
     client.sessionDeadline = undefined;
     const give = waitOn(client);
     client.become('suspended');
-    client.sessionId = 0x77n;
-    client.sessionDeadline = performance.now() + 60_000;
-    client.become('connected');
+    client.openSession(0x77n);
     expect(give.reason()).toBeUndefined();
     give.dispose();
   });

@@ -19,6 +19,13 @@ export class StubClient {
     this.observers.add(observer);
     return () => this.observers.delete(observer);
   }
+  /** A new session opens, trusted for a minute: `connected` is told with its id. */
+  openSession(sessionId: bigint): void {
+    this.sessionId = sessionId;
+    this.sessionDeadline = performance.now() + 60_000;
+    this.become('connected');
+  }
+
   /** Moves to `state` and tells the observers, as the client does. */
   become(state: ZooKeeperState): void {
     const previous = this.state;
