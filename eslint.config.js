@@ -2,6 +2,7 @@
 import js from '@eslint/js';
 import { defineConfig } from 'eslint/config';
 import tseslint from 'typescript-eslint';
+import { clientParts } from './lint/client-parts.js';
 
 /**
  * The layers: protocol → client → recipes → cli, with testing on the client.
@@ -40,7 +41,7 @@ export default defineConfig(
     languageOptions: {
       parserOptions: {
         projectService: {
-          allowDefaultProject: ['eslint.config.js'],
+          allowDefaultProject: ['eslint.config.js', 'lint/*.js'],
         },
         tsconfigRootDir: import.meta.dirname,
       },
@@ -54,6 +55,11 @@ export default defineConfig(
     },
   },
   ...layerRules,
+  {
+    files: ['src/client/**/*.ts'],
+    plugins: { zkcoord: { rules: { 'client-parts': clientParts } } },
+    rules: { 'zkcoord/client-parts': 'error' },
+  },
   {
     files: ['test/**/*.ts', 'bench/**/*.ts'],
     rules: {

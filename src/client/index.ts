@@ -2,15 +2,15 @@ export { ZooKeeper } from './zookeeper.js';
 export type { ZooKeeperState } from './zookeeper.js';
 export type { StateObserver } from './state-observers.js';
 export type { StateChange } from './state-stream.js';
-export { MultiRead } from './multi-read.js';
-export { PersistentWatcher } from './persistent-watcher.js';
+export { MultiRead } from './operations/multi-read.js';
+export { PersistentWatcher } from './watches/persistent-watcher.js';
 export type {
   GetChildrenReadResult,
   GetDataReadResult,
   ReadErrorResult,
   ReadResult,
-} from './multi-read.js';
-export { Transaction } from './transaction.js';
+} from './operations/multi-read.js';
+export { Transaction } from './operations/transaction.js';
 export type {
   CheckOpResult,
   CreateOpResult,
@@ -19,7 +19,7 @@ export type {
   SetDataOpResult,
   TransactionError,
   TransactionFailure,
-} from './transaction.js';
+} from './operations/transaction.js';
 export { CreateMode } from './types.js';
 export type {
   AddWatchMode,
@@ -51,7 +51,7 @@ export type { ConfigMember, ParsedConfig } from './quorum-config.js';
 export { CREATOR_ALL_ACL, digestId, OPEN_ACL_UNSAFE, Perms, READ_ACL_UNSAFE } from './acl.js';
 export type { ACL, Id } from './acl.js';
 export type { AuthCredentials, SaslOptions } from './auth-options.js';
-export type { ConnectionCounters } from './connection.js';
+export type { ConnectionCounters } from './transport/connection.js';
 export { parseConnectString } from './connect-string.js';
 export { validatePath } from './path.js';
 export type { HostAddress, ParsedConnectString } from './connect-string.js';
@@ -62,4 +62,4 @@ export type {
   TrustMessage,
   StateMessage,
   WatchMessage,
-} from './diagnostics.js';
+} from './session/diagnostics.js';

@@ -2,9 +2,9 @@ import { DEFAULT_MAX_REQUEST_FRAME, DEFAULT_MAX_RESPONSE_FRAME } from '../protoc
 import { authOptions } from './auth-options.js';
 import type { HostAddress } from './connect-string.js';
 import { InvalidArgumentError } from './errors.js';
-import { longestSyncInterval } from './leader-trust.js';
-import type { LeaderConfirmationOptions, SessionOptions } from './session-types.js';
-import { checkTlsOptions } from './socket.js';
+import { longestSyncInterval } from './session/leader-trust.js';
+import type { LeaderConfirmationOptions, SessionOptions } from './session/session-types.js';
+import { checkTlsOptions } from './transport/socket.js';
 import type { ZooKeeperOptions } from './types.js';
 
 const DEFAULT_SESSION_TIMEOUT_MS = 30_000;

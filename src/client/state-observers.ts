@@ -1,5 +1,5 @@
 import { callIsolated } from './isolated-call.js';
-import type { Session, SessionState } from './session.js';
+import type { Session, SessionState } from './session/session.js';
 import { stateStream } from './state-stream.js';
 import type { StateChange } from './state-stream.js';
 

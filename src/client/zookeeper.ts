@@ -4,17 +4,17 @@ import { OPEN_ACL_UNSAFE } from './acl.js';
 import { Chroot } from './chroot.js';
 import { parseConnectString } from './connect-string.js';
 import type { HostAddress } from './connect-string.js';
-import type { ConnectionCounters } from './connection.js';
+import type { ConnectionCounters } from './transport/connection.js';
 import { validatePath } from './path.js';
-import { Session } from './session.js';
-import type { SessionState } from './session.js';
+import { Session } from './session/session.js';
+import type { SessionState } from './session/session.js';
 import { retry } from './retry.js';
 import type { RetryOptions } from './retry.js';
 import { StateObservers } from './state-observers.js';
 import type { StateObserver } from './state-observers.js';
 import type { StateChange } from './state-stream.js';
-import { MultiRead } from './multi-read.js';
-import { Transaction } from './transaction.js';
+import { MultiRead } from './operations/multi-read.js';
+import { Transaction } from './operations/transaction.js';
 import { sessionOptions, watchRemovalOption } from './options.js';
 import * as admin from './operations/admin.js';
 import * as config from './operations/config.js';
@@ -23,7 +23,7 @@ import type { OpContext } from './operations/context.js';
 import * as reads from './operations/reads.js';
 import * as watches from './operations/watches.js';
 import * as writes from './operations/writes.js';
-import type { PersistentWatcher } from './persistent-watcher.js';
+import type { PersistentWatcher } from './watches/persistent-watcher.js';
 import type {
   AddWatchOptions,
   CreateOptions,

@@ -6,7 +6,7 @@ import {
   type ZooKeeperOptions,
 } from '../../src/index.js';
 import type { HostAddress } from '../../src/client/connect-string.js';
-import { askReadOnly, RwServerProbe } from '../../src/client/rw-server-probe.js';
+import { askReadOnly, RwServerProbe } from '../../src/client/transport/rw-server-probe.js';
 import { LeaseLostError, Mutex } from '../../src/recipes/index.js';
 import { ZooKeeperEnsemble, type EnsembleMember } from '../../src/testing/index.js';
 import { rejectionOf, StateLog, untilAsync, within } from './session-helpers.js';

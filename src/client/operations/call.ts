@@ -1,7 +1,7 @@
 import { requestRecords, responseRecords } from '../../protocol/index.js';
 import type { RecordCodec, RequestOpCode } from '../../protocol/index.js';
-import type { ReplyHook } from '../request.js';
-import type { Session } from '../session.js';
+import type { ReplyHook } from '../session/request.js';
+import type { Session } from '../session/session.js';
 
 type Body<C> = C extends RecordCodec<infer T> ? T : undefined;
 

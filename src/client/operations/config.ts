@@ -6,7 +6,7 @@ import { ConfigFormatError, parseConfig, parseServerLine } from '../quorum-confi
 import type { ParsedConfig } from '../quorum-config.js';
 import type { Watched, WatchOptions } from '../types.js';
 import { asBuffer } from '../values.js';
-import { watchFor } from '../watch-promise.js';
+import { watchFor } from '../watches/watch-promise.js';
 import type { OpContext } from './context.js';
 import { call } from './call.js';
 

@@ -1,5 +1,5 @@
 import type { Chroot } from '../chroot.js';
-import type { Session } from '../session.js';
+import type { Session } from '../session/session.js';
 
 /**
  * What an operation needs from its client: the session to submit on, the chroot to strip from

@@ -1,6 +1,6 @@
 import { ErrorCode, OpCode } from '../../protocol/index.js';
 import type { Stat } from '../../protocol/index.js';
-import type { ReplyHook } from '../session.js';
+import type { ReplyHook } from '../session/session.js';
 import type {
   GetACLResult,
   GetChildrenResult,
@@ -9,7 +9,7 @@ import type {
   WatchOptions,
 } from '../types.js';
 import { asBuffer } from '../values.js';
-import { watchFor } from '../watch-promise.js';
+import { watchFor } from '../watches/watch-promise.js';
 import type { OpContext } from './context.js';
 import { call } from './call.js';
 

@@ -13,10 +13,10 @@ import {
   RequestTimeoutError,
   SessionExpiredError,
 } from '../errors.js';
-import { PersistentWatcher } from '../persistent-watcher.js';
+import { PersistentWatcher } from '../watches/persistent-watcher.js';
 import type { AddWatchOptions, AddWatchMode, RemoveWatchesOptions, WatcherType } from '../types.js';
-import { toWatchEvent } from '../watch-promise.js';
-import type { PersistentKind, WatchKind, WatchListener } from '../watch-registry.js';
+import { toWatchEvent } from '../watches/watch-promise.js';
+import type { PersistentKind, WatchKind, WatchListener } from '../watches/watch-registry.js';
 import type { OpContext } from './context.js';
 import { call } from './call.js';
 

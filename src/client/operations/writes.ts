@@ -1,7 +1,7 @@
 import { OpCode } from '../../protocol/index.js';
 import type { ACL, Stat } from '../../protocol/index.js';
 import { validateAcl } from '../acl.js';
-import { encodeCreate } from '../create.js';
+import { encodeCreate } from './create.js';
 import type { CreateOptions, CreateResult, Data, VersionOptions } from '../types.js';
 import { toBytes, validateVersion } from '../values.js';
 import type { OpContext } from './context.js';

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConnectionLossError, SessionExpiredError } from '../../../src/index.js';
-import { Connection } from '../../../src/client/connection.js';
-import type { ConnectionHandlers } from '../../../src/client/connection.js';
-import { Request } from '../../../src/client/request.js';
+import { Connection } from '../../../src/client/transport/connection.js';
+import type { ConnectionHandlers } from '../../../src/client/transport/connection.js';
+import { Request } from '../../../src/client/session/request.js';
 import { OpCode } from '../../../src/protocol/index.js';
 import { scriptedServer } from './scripted-server.js';
 import type { ScriptedServer } from './scripted-server.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { encodeCreate } from '../../../src/client/create.js';
+import { encodeCreate } from '../../../src/client/operations/create.js';
 import { InvalidACLError, InvalidArgumentError } from '../../../src/client/errors.js';
 import { CreateMode } from '../../../src/client/types.js';
 import { CreateFlags, MAX_TTL, OpCode } from '../../../src/protocol/index.js';

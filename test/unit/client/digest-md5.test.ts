@@ -5,7 +5,7 @@ import {
   digestMd5Values,
   encodeSecret,
   parseDirectives,
-} from '../../../src/client/sasl/digest-md5.js';
+} from '../../../src/client/session/sasl/digest-md5.js';
 
 // RFC 2831 §4: the IMAP example exchange.
 const RFC_CHALLENGE =

@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { InvalidArgumentError, ZooKeeper } from '../../../src/index.js';
 import type { TrustMessage, ZooKeeperOptions } from '../../../src/index.js';
-import { CLOCK_RATE_ERROR, DEADLINE_MARGIN_MS } from '../../../src/client/leader-trust.js';
+import { CLOCK_RATE_ERROR, DEADLINE_MARGIN_MS } from '../../../src/client/session/leader-trust.js';
 import { OpCode, ReplyHeader } from '../../../src/protocol/index.js';
 import { frame, scriptedServer } from './scripted-server.js';
 

@@ -4,7 +4,7 @@ import {
   CLOCK_RATE_ERROR,
   DEADLINE_MARGIN_MS,
   LeaderTrust,
-} from '../../../src/client/leader-trust.js';
+} from '../../../src/client/session/leader-trust.js';
 
 // The bound itself, on numbers: what an answered sync proves (docs/sessions.md, "Trust confirmed
 // by the leader"). The fault tests show it against an ensemble with a follower cut off.

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { pingDue, pingThreshold } from '../../../src/client/ping-policy.js';
+import { pingDue, pingThreshold } from '../../../src/client/transport/ping-policy.js';
 
 describe('ping policy (the Java client rule)', () => {
   it('pings after readTimeout/2 − 1 s of idle sending for common timeouts', () => {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { HostAddress } from '../../../src/client/connect-string.js';
-import type { Connection } from '../../../src/client/connection.js';
-import { Connector } from '../../../src/client/connector.js';
-import type { Opened } from '../../../src/client/connector.js';
-import { ReadOnlyMode } from '../../../src/client/read-only-mode.js';
+import type { Connection } from '../../../src/client/transport/connection.js';
+import { Connector } from '../../../src/client/transport/connector.js';
+import type { Opened } from '../../../src/client/transport/connector.js';
+import { ReadOnlyMode } from '../../../src/client/session/read-only-mode.js';
 import type { ConnectResponse } from '../../../src/protocol/index.js';
 
 const HOSTS: HostAddress[] = [{ host: '127.0.0.1', port: 1 }];

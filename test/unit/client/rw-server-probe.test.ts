@@ -1,12 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { HostAddress } from '../../../src/client/connect-string.js';
-import { HostCycle } from '../../../src/client/host-cycle.js';
+import { HostCycle } from '../../../src/client/transport/host-cycle.js';
 import {
   PROBE_MAX_INTERVAL_MS,
   PROBE_MIN_INTERVAL_MS,
   ProbeBackoff,
   RwServerProbe,
-} from '../../../src/client/rw-server-probe.js';
+} from '../../../src/client/transport/rw-server-probe.js';
 
 const A: HostAddress = { host: '10.0.0.1', port: 2181 };
 const B: HostAddress = { host: '10.0.0.2', port: 2181 };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { OpCode } from '../../../src/protocol/index.js';
-import { setWatchesBatches } from '../../../src/client/set-watches.js';
+import { setWatchesBatches } from '../../../src/client/session/set-watches.js';
 
 const none = { data: [], exist: [], child: [], persistent: [], recursive: [] };
 

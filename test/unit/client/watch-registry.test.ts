@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { EventType } from '../../../src/protocol/index.js';
-import { WatchRegistry } from '../../../src/client/watch-registry.js';
+import { WatchRegistry } from '../../../src/client/watches/watch-registry.js';
 import type {
   PersistentKind,
   RawWatchEvent,
   WatchKind,
-} from '../../../src/client/watch-registry.js';
+} from '../../../src/client/watches/watch-registry.js';
 
 function recorder(
   registry: WatchRegistry,

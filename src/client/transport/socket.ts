@@ -1,7 +1,7 @@
 import net from 'node:net';
 import tls from 'node:tls';
-import { InvalidArgumentError } from './errors.js';
-import type { ZooKeeperTlsOptions } from './types.js';
+import { InvalidArgumentError } from '../errors.js';
+import type { ZooKeeperTlsOptions } from '../types.js';
 
 /** Keys that would point the socket somewhere other than the connect string's host:port. */
 const TARGET_KEYS = ['host', 'port', 'path', 'socket'] as const;

@@ -1,6 +1,6 @@
-import type { Connector, Credentials, Opened } from './connector.js';
-import { ConnectionLossError } from './errors.js';
-import { askReadOnly, RwServerProbe } from './rw-server-probe.js';
+import type { Connector, Credentials, Opened } from '../transport/connector.js';
+import { ConnectionLossError } from '../errors.js';
+import { askReadOnly, RwServerProbe } from '../transport/rw-server-probe.js';
 import type { SessionOptions } from './session-types.js';
 
 const NO_PASSWORD = new Uint8Array(16);

@@ -1,4 +1,4 @@
-import { EventType } from '../protocol/index.js';
+import { EventType } from '../../protocol/index.js';
 
 /** Which server table a one-shot watch lives in (the server keeps data and child tables). */
 export type WatchKind = 'data' | 'exist' | 'child';

@@ -1,10 +1,10 @@
-import { isSequential, MAX_TTL, OpCode } from '../protocol/index.js';
-import type { CreateRequest, CreateTTLRequest } from '../protocol/index.js';
-import { OPEN_ACL_UNSAFE, validateAcl } from './acl.js';
-import { InvalidArgumentError } from './errors.js';
-import { createFlagsByMode } from './types.js';
-import type { CreateMode, CreateOptions, Data } from './types.js';
-import { toBytes } from './values.js';
+import { isSequential, MAX_TTL, OpCode } from '../../protocol/index.js';
+import type { CreateRequest, CreateTTLRequest } from '../../protocol/index.js';
+import { OPEN_ACL_UNSAFE, validateAcl } from '../acl.js';
+import { InvalidArgumentError } from '../errors.js';
+import { createFlagsByMode } from '../types.js';
+import type { CreateMode, CreateOptions, Data } from '../types.js';
+import { toBytes } from '../values.js';
 
 export type EncodedCreate =
   | { readonly opcode: 15 | 19; readonly ttl: false; readonly record: CreateRequest }

@@ -1,4 +1,4 @@
-import type { AddWatchMode, PersistentWatchEvent } from './types.js';
+import type { AddWatchMode, PersistentWatchEvent } from '../types.js';
 
 /**
  * A persistent watch as an async iterable: every event for its node (or subtree) in server order,

@@ -1,10 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { ConnectResponse } from '../protocol/index.js';
+import type { ConnectResponse } from '../../protocol/index.js';
 import { Connection } from './connection.js';
 import type { ConnectionCounters, ConnectionHandlers, Liveness } from './connection.js';
-import type { HostAddress } from './connect-string.js';
+import type { HostAddress } from '../connect-string.js';
 import { HostCycle } from './host-cycle.js';
-import type { ZooKeeperTlsOptions } from './types.js';
+import type { ZooKeeperTlsOptions } from '../types.js';
 
 export interface Opened {
   readonly connection: Connection;

@@ -1,13 +1,13 @@
-import { OpCode } from '../protocol/index.js';
-import type { MultiOp, MultiResult, Stat } from '../protocol/index.js';
-import type { Chroot } from './chroot.js';
+import { OpCode } from '../../protocol/index.js';
+import type { MultiOp, MultiResult, Stat } from '../../protocol/index.js';
+import type { Chroot } from '../chroot.js';
 import { encodeCreate } from './create.js';
-import { errorFromCode, ProtocolError } from './errors.js';
-import type { ZooKeeperError } from './errors.js';
-import type { Session } from './session.js';
-import type { CreateOptions, Data, VersionOptions } from './types.js';
-import { toBytes, validateVersion } from './values.js';
-import { call } from './operations/call.js';
+import { errorFromCode, ProtocolError } from '../errors.js';
+import type { ZooKeeperError } from '../errors.js';
+import type { Session } from '../session/session.js';
+import type { CreateOptions, Data, VersionOptions } from '../types.js';
+import { toBytes, validateVersion } from '../values.js';
+import { call } from './call.js';
 
 export interface CreateOpResult {
   readonly type: 'create';

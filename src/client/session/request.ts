@@ -1,6 +1,6 @@
-import type { RecordCodec } from '../protocol/index.js';
-import { errorFromCode, RequestTimeoutError } from './errors.js';
-import type { OutstandingRequest } from './request-queue.js';
+import type { RecordCodec } from '../../protocol/index.js';
+import { errorFromCode, RequestTimeoutError } from '../errors.js';
+import type { OutstandingRequest } from '../transport/request-queue.js';
 
 /** A request's hook run synchronously with its reply, before the caller's promise settles. */
 export type ReplyHook = (err: number) => void;

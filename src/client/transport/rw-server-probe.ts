@@ -1,6 +1,6 @@
-import type { HostAddress } from './connect-string.js';
+import type { HostAddress } from '../connect-string.js';
 import { openSocket } from './socket.js';
-import type { ZooKeeperTlsOptions } from './types.js';
+import type { ZooKeeperTlsOptions } from '../types.js';
 
 /** The Java client's schedule: the first probe 100 ms in, each pause twice the last, at most 60 s. */
 export const PROBE_MIN_INTERVAL_MS = 100;

@@ -1,7 +1,7 @@
-import { GetSASLRequest, OpCode, SetSASLResponse } from '../protocol/index.js';
-import { credential } from './auth-options.js';
-import type { Credential, ResolvedSasl } from './auth-options.js';
-import type { Connection } from './connection.js';
+import { GetSASLRequest, OpCode, SetSASLResponse } from '../../protocol/index.js';
+import { credential } from '../auth-options.js';
+import type { Credential, ResolvedSasl } from '../auth-options.js';
+import type { Connection } from '../transport/connection.js';
 import {
   AuthFailedError,
   ConnectionLossError,
@@ -9,7 +9,7 @@ import {
   RequestTimeoutError,
   SessionExpiredError,
   ZooKeeperError,
-} from './errors.js';
+} from '../errors.js';
 import { Request } from './request.js';
 import { DigestMd5Client } from './sasl/digest-md5.js';
 

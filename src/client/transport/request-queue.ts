@@ -1,6 +1,6 @@
-import { ProtocolError } from '../protocol/index.js';
-import type { RecordCodec } from '../protocol/index.js';
-import { ConnectionLossError } from './errors.js';
+import { ProtocolError } from '../../protocol/index.js';
+import type { RecordCodec } from '../../protocol/index.js';
+import { ConnectionLossError } from '../errors.js';
 
 /** A request on the wire, waiting for the reply with its xid. */
 export interface OutstandingRequest {

@@ -1,7 +1,7 @@
 import type net from 'node:net';
-import { ConnectResponse, JuteReader, ProtocolError, ReplyHeader } from '../protocol/index.js';
-import type { FrameSplitter } from '../protocol/index.js';
-import { ConnectionLossError, NotReadOnlyError } from './errors.js';
+import { ConnectResponse, JuteReader, ProtocolError, ReplyHeader } from '../../protocol/index.js';
+import type { FrameSplitter } from '../../protocol/index.js';
+import { ConnectionLossError, NotReadOnlyError } from '../errors.js';
 
 const SHORTEST_CONNECT_RESPONSE = 36;
 

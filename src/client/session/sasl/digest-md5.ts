@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { AuthFailedError } from '../errors.js';
+import { AuthFailedError } from '../../errors.js';
 import type { SaslMechanism } from './mechanism.js';
 
 /** The values a DIGEST-MD5 response is computed from (RFC 2831 §2.1.2). */

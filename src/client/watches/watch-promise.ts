@@ -1,7 +1,6 @@
-import { EventType } from '../protocol/index.js';
-import type { Chroot } from './chroot.js';
-import type { ReplyHook } from './request.js';
-import type { NodeEventType, PersistentWatchEvent, WatchEvent } from './types.js';
+import { EventType } from '../../protocol/index.js';
+import type { Chroot } from '../chroot.js';
+import type { NodeEventType, PersistentWatchEvent, WatchEvent } from '../types.js';
 import type { RawWatchEvent, WatchKind, WatchRegistry } from './watch-registry.js';
 
 export const eventNames: Readonly<Record<number, NodeEventType>> = {
@@ -15,8 +14,8 @@ export interface PendingWatch {
   readonly promise: Promise<WatchEvent>;
   /** Registers the watch in a table now (call it from a reply hook: in wire order). */
   register(kind: WatchKind): void;
-  /** A reply hook that registers the watch when the request succeeded. */
-  registerOnSuccess(kind: WatchKind): ReplyHook;
+  /** A reply hook (run synchronously with the reply) that registers the watch when the request succeeded. */
+  registerOnSuccess(kind: WatchKind): (err: number) => void;
 }
 
 /**

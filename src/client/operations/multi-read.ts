@@ -1,10 +1,10 @@
-import { OpCode } from '../protocol/index.js';
-import type { MultiOp, MultiResult, Stat } from '../protocol/index.js';
-import { errorFromCode, ProtocolError } from './errors.js';
-import type { ZooKeeperError } from './errors.js';
-import type { OpContext } from './operations/context.js';
-import { asBuffer } from './values.js';
-import { call } from './operations/call.js';
+import { OpCode } from '../../protocol/index.js';
+import type { MultiOp, MultiResult, Stat } from '../../protocol/index.js';
+import { errorFromCode, ProtocolError } from '../errors.js';
+import type { ZooKeeperError } from '../errors.js';
+import type { OpContext } from './context.js';
+import { asBuffer } from '../values.js';
+import { call } from './call.js';
 
 export interface GetDataReadResult {
   readonly type: 'getData';

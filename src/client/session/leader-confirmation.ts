@@ -1,15 +1,15 @@
-import { OpCode, SyncRequest, SyncResponse } from '../protocol/index.js';
+import { OpCode, SyncRequest, SyncResponse } from '../../protocol/index.js';
 import { ClockWatch, clockOffset } from './clock-watch.js';
-import type { Connection } from './connection.js';
+import type { Connection } from '../transport/connection.js';
 import { channels } from './diagnostics.js';
 import type { TrustMessage } from './diagnostics.js';
-import { ConnectionLossError } from './errors.js';
-import { callIsolated } from './isolated-call.js';
+import { ConnectionLossError } from '../errors.js';
+import { callIsolated } from '../isolated-call.js';
 import { LeaderTrust } from './leader-trust.js';
 import type { SyncTicket } from './leader-trust.js';
 import type { LeaderConfirmationOptions } from './session-types.js';
 import { LossTimer } from './loss-timer.js';
-import type { OutstandingRequest } from './request-queue.js';
+import type { OutstandingRequest } from '../transport/request-queue.js';
 
 /** What the confirmation needs of its session. */
 export interface ConfirmationPort {

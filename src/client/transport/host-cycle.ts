@@ -1,4 +1,4 @@
-import type { HostAddress } from './connect-string.js';
+import type { HostAddress } from '../connect-string.js';
 
 /** Random pause before every attempt but the first, as the Java client does (0–1000 ms). */
 const MAX_ATTEMPT_JITTER_MS = 1000;

@@ -1,8 +1,8 @@
 import diagnosticsChannel from 'node:diagnostics_channel';
-import { opCodeName } from '../protocol/index.js';
-import type { WatcherEvent } from '../protocol/index.js';
+import { opCodeName } from '../../protocol/index.js';
+import type { WatcherEvent } from '../../protocol/index.js';
 import type { LossCause, SessionState } from './session-types.js';
-import { eventNames } from './watch-promise.js';
+import { eventNames } from '../watches/watch-promise.js';
 
 /**
  * The client's `node:diagnostics_channel` channels: subscribe to trace requests, follow state

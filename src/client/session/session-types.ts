@@ -1,6 +1,6 @@
-import type { Credential, ResolvedSasl } from './auth-options.js';
-import type { HostAddress } from './connect-string.js';
-import type { ZooKeeperTlsOptions } from './types.js';
+import type { Credential, ResolvedSasl } from '../auth-options.js';
+import type { HostAddress } from '../connect-string.js';
+import type { ZooKeeperTlsOptions } from '../types.js';
 
 export interface SessionOptions {
   readonly hosts: readonly HostAddress[];

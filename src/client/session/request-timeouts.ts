@@ -1,5 +1,5 @@
-import type { RecordCodec } from '../protocol/index.js';
-import type { Connection } from './connection.js';
+import type { RecordCodec } from '../../protocol/index.js';
+import type { Connection } from '../transport/connection.js';
 import { Request } from './request.js';
 
 /** A request made while no connection could take it, with what it needs to be sent later. */

@@ -1,7 +1,7 @@
-import { OpCode } from '../protocol/index.js';
-import type { Connection } from './connection.js';
-import type { Opened } from './connector.js';
-import { ClientClosedError } from './errors.js';
+import { OpCode } from '../../protocol/index.js';
+import type { Connection } from '../transport/connection.js';
+import type { Opened } from '../transport/connector.js';
+import { ClientClosedError } from '../errors.js';
 import { Request } from './request.js';
 import { settleWithin } from './settle-within.js';
 

@@ -12,15 +12,15 @@ import {
   RequestHeader,
   WatcherEvent,
   Xid,
-} from '../protocol/index.js';
-import type { ConnectResponse, RecordCodec } from '../protocol/index.js';
-import type { HostAddress } from './connect-string.js';
-import { ConnectionLossError, InvalidArgumentError, SessionExpiredError } from './errors.js';
+} from '../../protocol/index.js';
+import type { ConnectResponse, RecordCodec } from '../../protocol/index.js';
+import type { HostAddress } from '../connect-string.js';
+import { ConnectionLossError, InvalidArgumentError, SessionExpiredError } from '../errors.js';
 import { handshake } from './handshake.js';
 import { pingDue, pingThreshold } from './ping-policy.js';
 import { RequestQueue } from './request-queue.js';
 import { openSocket } from './socket.js';
-import type { ZooKeeperTlsOptions } from './types.js';
+import type { ZooKeeperTlsOptions } from '../types.js';
 import { failureFor } from './request-queue.js';
 import type { OutstandingRequest } from './request-queue.js';
 

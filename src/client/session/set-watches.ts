@@ -1,8 +1,8 @@
-import { OpCode, SetWatches, SetWatches2 } from '../protocol/index.js';
-import type { RecordCodec } from '../protocol/index.js';
+import { OpCode, SetWatches, SetWatches2 } from '../../protocol/index.js';
+import type { RecordCodec } from '../../protocol/index.js';
 import { Request } from './request.js';
 import type { ReplyHook } from './request.js';
-import type { PersistentKind, WatchKind, WatchRegistry } from './watch-registry.js';
+import type { PersistentKind, WatchKind, WatchRegistry } from '../watches/watch-registry.js';
 
 /** What the Java client puts in one SetWatches request at most (`SET_WATCHES_MAX_LENGTH`, in chars). */
 const SET_WATCHES_MAX_CHARS = 128 * 1024;
