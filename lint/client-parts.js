@@ -14,6 +14,7 @@ const VALUES = new Set([
   'errors.ts',
   'isolated-call.ts',
   'path.ts',
+  'pause.ts',
   'quorum-config.ts',
   'retry.ts',
   'types.ts',

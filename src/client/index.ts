@@ -51,7 +51,7 @@ export type { ConfigMember, ParsedConfig } from './quorum-config.js';
 export { CREATOR_ALL_ACL, digestId, OPEN_ACL_UNSAFE, Perms, READ_ACL_UNSAFE } from './acl.js';
 export type { ACL, Id } from './acl.js';
 export type { AuthCredentials, SaslOptions } from './auth-options.js';
-export type { ConnectionCounters } from './transport/connection.js';
+export type { ConnectionCounters } from './transport/transport.js';
 export { parseConnectString } from './connect-string.js';
 export { validatePath } from './path.js';
 export type { HostAddress, ParsedConnectString } from './connect-string.js';

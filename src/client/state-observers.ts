@@ -1,5 +1,6 @@
 import { callIsolated } from './isolated-call.js';
-import type { Session, SessionState } from './session/session.js';
+import type { Session } from './session/session.js';
+import type { SessionState } from './session/session-types.js';
 import { stateStream } from './state-stream.js';
 import type { StateChange } from './state-stream.js';
 

@@ -1,4 +1,4 @@
-import type { LossCause, SessionState } from './session/session.js';
+import type { LossCause, SessionState } from './session/session-types.js';
 
 /** One change of the session's state, as `zk.on('state', …)` and `zk.states()` report it. */
 export interface StateChange {

@@ -1,6 +1,6 @@
 import { ErrorCode, OpCode } from '../../protocol/index.js';
 import type { Stat } from '../../protocol/index.js';
-import type { ReplyHook } from '../session/session.js';
+import type { ReplyHook } from '../session/request.js';
 import type {
   GetACLResult,
   GetChildrenResult,

@@ -1,7 +1,9 @@
 import { GetSASLRequest, OpCode, SetSASLResponse } from '../../protocol/index.js';
+import type { RecordCodec } from '../../protocol/index.js';
 import { credential } from '../auth-options.js';
 import type { Credential, ResolvedSasl } from '../auth-options.js';
-import type { Connection } from '../transport/connection.js';
+import type { Transport } from '../transport/transport.js';
+import type { OutstandingRequest } from './request-queue.js';
 import {
   AuthFailedError,
   ConnectionLossError,
@@ -16,8 +18,15 @@ import { DigestMd5Client } from './sasl/digest-md5.js';
 /** What the authenticator needs of its session. */
 export interface AuthPort {
   /** The connection requests may go on right now (connected and open), if any. */
-  usableConnection(): Connection | undefined;
+  usableConnection(): Transport | undefined;
   nextXid(): number;
+  /** Writes a request on `transport` (see PendingRequests.send). */
+  send<T>(
+    transport: Transport,
+    request: OutstandingRequest,
+    body: RecordCodec<T> | null,
+    value: T,
+  ): void;
   /** Why a new call is refused now (closed, lost, auth failed), if it is. */
   refusal(): Error | undefined;
   /** The server refused our credentials: the session stops for good, without reconnecting. */
@@ -54,9 +63,9 @@ export class Authenticator {
   private readonly credentials: Remembered[];
   /** Credentials sent on `inFlightOn` and not yet answered, oldest first: answers come in order. */
   private inFlight: Remembered[] = [];
-  private inFlightOn: Connection | undefined;
+  private inFlightOn: Transport | undefined;
   /** connect() waits for the first connection's answers, so bad credentials fail it. */
-  private firstWait: { connection: Connection; done: (ok: boolean) => void } | undefined;
+  private firstWait: { connection: Transport; done: (ok: boolean) => void } | undefined;
   /** Why authentication failed, once it did. */
   failure: AuthFailedError | undefined;
 
@@ -123,7 +132,7 @@ export class Authenticator {
    * connection dropped meanwhile or authentication failed (then `failed` was called). With
    * `awaitAnswers`, also waits for the server's answers to the auth packets.
    */
-  async authenticate(connection: Connection, awaitAnswers: boolean): Promise<boolean> {
+  async authenticate(connection: Transport, awaitAnswers: boolean): Promise<boolean> {
     const sasl = this.options.sasl;
     if (sasl !== undefined && !(await this.runSasl(connection, sasl))) return false;
     if (!connection.isOpen || this.failure !== undefined) return false;
@@ -136,7 +145,7 @@ export class Authenticator {
     });
   }
 
-  private send(connection: Connection, entry: Remembered): void {
+  private send(connection: Transport, entry: Remembered): void {
     if (connection !== this.inFlightOn) {
       this.inFlight = [];
       this.inFlightOn = connection;
@@ -146,7 +155,7 @@ export class Authenticator {
   }
 
   /** The server's answer to an auth packet (xid -4); a property, to be passed as a handler. */
-  readonly onReply = (connection: Connection, err: number): void => {
+  readonly onReply = (connection: Transport, err: number): void => {
     if (connection !== this.inFlightOn) return;
     const entry = this.inFlight.shift();
     if (err !== 0) {
@@ -167,7 +176,7 @@ export class Authenticator {
   };
 
   /** The connection is gone: answers still due on it will not come (credentials go again on the next). */
-  connectionClosed(connection: Connection): void {
+  connectionClosed(connection: Transport): void {
     if (connection === this.inFlightOn) {
       this.inFlight = [];
       this.inFlightOn = undefined;
@@ -206,7 +215,7 @@ export class Authenticator {
    * a refusal fails the session; connection trouble closes the connection, so the session
    * reconnects and tries again.
    */
-  private async runSasl(connection: Connection, sasl: ResolvedSasl): Promise<boolean> {
+  private async runSasl(connection: Transport, sasl: ResolvedSasl): Promise<boolean> {
     const mechanism = new DigestMd5Client(sasl);
     try {
       let token: Uint8Array | undefined = mechanism.initialResponse();
@@ -229,7 +238,7 @@ export class Authenticator {
   }
 
   private exchange(
-    connection: Connection,
+    connection: Transport,
     token: Uint8Array,
     sasl: ResolvedSasl,
   ): Promise<Uint8Array> {
@@ -247,11 +256,7 @@ export class Authenticator {
         },
         undefined,
       );
-      try {
-        connection.send(request, GetSASLRequest, { token });
-      } catch (error) {
-        request.fail(error as Error);
-      }
+      this.port.send(connection, request, GetSASLRequest, { token });
     });
   }
 }

@@ -1,17 +1,19 @@
 import { OpCode } from '../../protocol/index.js';
-import type { Connection } from '../transport/connection.js';
 import type { Opened } from '../transport/connector.js';
+import type { Transport, TransportEvents } from '../transport/transport.js';
 import { ClientClosedError } from '../errors.js';
+import { PendingRequests } from './pending-requests.js';
 import { Request } from './request.js';
 import { settleWithin } from './settle-within.js';
 
 /**
- * Sends closeSession on `connection` and waits for its answer, at most `waitMs`: the server then
+ * Sends closeSession on `transport` and waits for its answer, at most `waitMs`: the server then
  * deletes the session's ephemeral nodes at once. Never rejects; whatever happens, the caller ends
  * the connection next.
  */
 export async function sendCloseSession(
-  connection: Connection,
+  pending: PendingRequests,
+  transport: Transport,
   xid: number,
   waitMs: number,
 ): Promise<void> {
@@ -19,22 +21,55 @@ export async function sendCloseSession(
     const done = (): void => {
       resolve();
     };
-    connection.sendOrFail(
+    pending.send(
+      transport,
       new Request(xid, OpCode.closeSession, undefined, null, done, done, undefined),
       null,
       undefined,
     );
     // Out now: a close that follows within the tick (a wait of ~0 ms) must not drop it.
-    connection.flush();
+    transport.flush();
   });
   await settleWithin(answered, waitMs);
 }
 
 /**
  * Ends a session the client gave up on (its own timer ran out) that a server may still keep:
- * resumed on `opened` only to send closeSession, so that its ephemerals go now, not at expiry.
+ * resumed on a connection of its own, with requests of its own, only to send closeSession, so
+ * that its ephemerals go now, not at expiry.
  */
-export async function endStaleSession(opened: Opened, xid: number, waitMs: number): Promise<void> {
-  if (opened.response.timeOut > 0) await sendCloseSession(opened.connection, xid, waitMs);
-  opened.connection.close(new ClientClosedError());
+export class StaleSessionEnd {
+  private readonly pending: PendingRequests;
+  private transport: Transport | undefined;
+  /** For the connection that resumes the stale session: its replies matter, nothing else. */
+  readonly events: TransportEvents;
+
+  /** `onZxid`: the newest zxid matters to the next session too, which must not go back in time. */
+  constructor(onZxid: (zxid: bigint) => void) {
+    const pending = new PendingRequests(0, { onZxid, onAnswered: () => undefined });
+    this.pending = pending;
+    this.events = {
+      onReply: (transport, header, reader, receivedAt) => {
+        pending.replied(transport, header, reader, receivedAt);
+      },
+      onClose: (transport, error) => {
+        pending.transportClosed(transport, error);
+      },
+      onNotification: () => undefined,
+      onAuthReply: () => undefined,
+      onAnswered: () => undefined,
+    };
+  }
+
+  async run(opened: Opened, xid: number, waitMs: number): Promise<void> {
+    this.transport = opened.connection;
+    if (opened.response.timeOut > 0) {
+      await sendCloseSession(this.pending, opened.connection, xid, waitMs);
+    }
+    this.close();
+  }
+
+  close(): void {
+    this.transport?.close(new ClientClosedError());
+  }
 }

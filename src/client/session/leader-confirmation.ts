@@ -1,6 +1,7 @@
 import { OpCode, SyncRequest, SyncResponse } from '../../protocol/index.js';
 import { ClockWatch, clockOffset } from './clock-watch.js';
-import type { Connection } from '../transport/connection.js';
+import type { RecordCodec } from '../../protocol/index.js';
+import type { Transport } from '../transport/transport.js';
 import { channels } from './diagnostics.js';
 import type { TrustMessage } from './diagnostics.js';
 import { ConnectionLossError } from '../errors.js';
@@ -9,7 +10,7 @@ import { LeaderTrust } from './leader-trust.js';
 import type { SyncTicket } from './leader-trust.js';
 import type { LeaderConfirmationOptions } from './session-types.js';
 import { LossTimer } from './loss-timer.js';
-import type { OutstandingRequest } from '../transport/request-queue.js';
+import type { OutstandingRequest } from './request-queue.js';
 
 /** What the confirmation needs of its session. */
 export interface ConfirmationPort {
@@ -17,6 +18,13 @@ export interface ConfirmationPort {
   /** close() was called: the connection is for closeSession now, not to be left. */
   readonly closing: boolean;
   nextXid(): number;
+  /** Writes a request on `transport` (see PendingRequests.send). */
+  send<T>(
+    transport: Transport,
+    request: OutstandingRequest,
+    body: RecordCodec<T> | null,
+    value: T,
+  ): void;
   /** Told when the deadline passes or the host slept: whatever holds something looks again. */
   readonly onRecheck: () => void;
 }
@@ -42,7 +50,7 @@ export class LeaderConfirmation {
    * leader by the one it was created with.
    */
   private shortestTimeoutMs = Number.POSITIVE_INFINITY;
-  private connection: Connection | undefined;
+  private connection: Transport | undefined;
   /** The sync in flight on `connection`, if any: one at a time. */
   private inFlight: SyncTicket | undefined;
   /** Whether `connection` has passed a sync on: only then does a silence mean it stopped. */
@@ -110,7 +118,7 @@ export class LeaderConfirmation {
   }
 
   /** The handshake of `connection` opened or resumed the session, granting `sessionTimeoutMs`. */
-  connected(connection: Connection, sessionTimeoutMs: number): void {
+  connected(connection: Transport, sessionTimeoutMs: number): void {
     const sentAt = connection.handshakeSentAt;
     if (this.trust === undefined || sessionTimeoutMs < this.shortestTimeoutMs) {
       // A shorter T than before: the leader may count with it now, even expire earlier.
@@ -137,7 +145,7 @@ export class LeaderConfirmation {
   }
 
   /** A request (or ping) sent at `sentAt` was answered on `connection`. */
-  answered(connection: Connection, sentAt: number, answeredAt: number): void {
+  answered(connection: Transport, sentAt: number, answeredAt: number): void {
     if (connection !== this.connection) return;
     // One read of the clocks per answer (this runs for every reply): the first I/O after a
     // resume tells holders now rather than at the next periodic check.
@@ -185,7 +193,7 @@ export class LeaderConfirmation {
     this.scheduleSync(interval);
   }
 
-  private sendSync(connection: Connection): void {
+  private sendSync(connection: Transport): void {
     const trust = this.trust;
     const longest = trust?.syncIntervalMs;
     if (trust === undefined || longest === undefined) return;
@@ -216,7 +224,7 @@ export class LeaderConfirmation {
       // The connection's end is handled where it happens.
       if (this.inFlight === ticket) this.inFlight = undefined;
     };
-    connection.sendOrFail(new ChainSync(this.port.nextXid(), answered, ended), SyncRequest, {
+    this.port.send(connection, new ChainSync(this.port.nextXid(), answered, ended), SyncRequest, {
       path: '/',
     });
     this.leaveTimer.arm();
@@ -239,7 +247,7 @@ export class LeaderConfirmation {
   }
 
   /** Drops the connection: the session reconnects, to another server when there is one. */
-  private leave(connection: Connection): void {
+  private leave(connection: Transport): void {
     // closeSession may be on its way on it: let close() finish with this server.
     if (this.port.closing) return;
     const server = `${connection.server.host}:${connection.server.port}`;

@@ -1,6 +1,7 @@
 import type { Connector, Credentials, Opened } from '../transport/connector.js';
 import { ConnectionLossError } from '../errors.js';
 import { askReadOnly, RwServerProbe } from '../transport/rw-server-probe.js';
+import type { ReadOnlyProbe } from '../transport/rw-server-probe.js';
 import type { SessionOptions } from './session-types.js';
 
 const NO_PASSWORD = new Uint8Array(16);
@@ -24,8 +25,9 @@ export class ReadOnlyMode {
     private readonly connector: Connector,
     options: Pick<SessionOptions, 'hosts' | 'tls'>,
     signal: AbortSignal,
+    ask: ReadOnlyProbe = (host) => askReadOnly(host, options.tls),
   ) {
-    this.probe = new RwServerProbe(options.hosts, signal, (host) => askReadOnly(host, options.tls));
+    this.probe = new RwServerProbe(options.hosts, signal, ask);
   }
 
   /** Whether the current session is a read-only server's own, which no other server vouches for. */

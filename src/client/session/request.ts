@@ -1,6 +1,7 @@
 import type { RecordCodec } from '../../protocol/index.js';
 import { errorFromCode, RequestTimeoutError } from '../errors.js';
-import type { OutstandingRequest } from '../transport/request-queue.js';
+import { traceRequest } from './diagnostics.js';
+import type { OutstandingRequest } from './request-queue.js';
 
 /** A request's hook run synchronously with its reply, before the caller's promise settles. */
 export type ReplyHook = (err: number) => void;
@@ -40,4 +41,28 @@ export class Request implements OutstandingRequest {
       new RequestTimeoutError(this.path, 'REQUESTTIMEOUT: no answer within the request timeout'),
     );
   }
+}
+
+/** A caller's request and the promise it settles, traced on `zkcoord:request` when someone listens. */
+export function tracedRequest<R>(
+  xid: number,
+  opcode: number,
+  path: string | undefined,
+  sessionId: bigint,
+  response: RecordCodec<R> | null,
+  onReply: ReplyHook | undefined,
+): [Request, Promise<R>] {
+  let request!: Request;
+  const promise = new Promise<R>((resolve, reject) => {
+    const [settle, fail] = traceRequest(
+      xid,
+      opcode,
+      path,
+      sessionId,
+      resolve as (value: unknown) => void,
+      reject,
+    );
+    request = new Request(xid, opcode, path, response, settle, fail, onReply);
+  });
+  return [request, promise];
 }

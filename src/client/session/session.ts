@@ -1,28 +1,31 @@
 import type { RecordCodec } from '../../protocol/index.js';
 import { Authenticator, type AuthPort } from './authenticate.js';
-import type { Connection, ConnectionCounters, Liveness } from '../transport/connection.js';
 import type { HostAddress } from '../connect-string.js';
 import { Connector } from '../transport/connector.js';
 import type { Credentials, Opened } from '../transport/connector.js';
-import { channels, publishWatch, traceRequest } from './diagnostics.js';
+import type {
+  ConnectionCounters,
+  Dial,
+  Transport,
+  TransportEvents,
+} from '../transport/transport.js';
+import { channels, publishWatch } from './diagnostics.js';
 import type { StateMessage } from './diagnostics.js';
 import { ClientClosedError, ConnectionLossError, SessionExpiredError } from '../errors.js';
-import { LeaderConfirmation } from './leader-confirmation.js';
 import type { ConfirmationPort } from './leader-confirmation.js';
-import { LossTimer } from './loss-timer.js';
+import { SessionTrust } from './session-trust.js';
 import { ReadOnlyMode } from './read-only-mode.js';
-import { Request } from './request.js';
+import type { ReadOnlyProbe } from '../transport/rw-server-probe.js';
+import { PendingRequests } from './pending-requests.js';
+import type { ReplyPort } from './pending-requests.js';
+import { tracedRequest } from './request.js';
 import type { ReplyHook } from './request.js';
-import { RequestTimeouts } from './request-timeouts.js';
 import type { LossCause, SessionOptions, SessionState, StateDetail } from './session-types.js';
 import { setWatchesRequests } from './set-watches.js';
-import { endStaleSession, sendCloseSession } from './close-session.js';
+import { sendCloseSession, StaleSessionEnd } from './close-session.js';
 import { callIsolated } from '../isolated-call.js';
 import { Settlement } from './settle-within.js';
 import { WatchRegistry } from '../watches/watch-registry.js';
-
-export type { ReplyHook } from './request.js';
-export type { LossCause, SessionOptions, SessionState, StateDetail } from './session-types.js';
 
 /** How long close() waits, in all, for a reconnect and for the answer to closeSession. */
 const CLOSE_SESSION_WAIT_MS = 2000;
@@ -34,20 +37,13 @@ const NO_PASSWORD = new Uint8Array(16);
  * disconnected, declares it lost — when the server says so, or one session timeout after the last
  * request the server answered — and then opens a new one, and closes it.
  */
-export class Session implements AuthPort, ConfirmationPort {
+export class Session implements AuthPort, ConfirmationPort, ReplyPort {
   state: SessionState = 'connecting';
   sessionId = 0n;
   password: Uint8Array = NO_PASSWORD;
   negotiatedTimeoutMs = 0;
   lastZxid = 0n;
   readonly watches = new WatchRegistry();
-  readonly counters: ConnectionCounters = { socketWrites: 0, framesSent: 0, framesReceived: 0 };
-  readonly liveness: Liveness = {
-    lastAnsweredSendTime: 0,
-    onAnswered: (connection, sentAt, answeredAt) => {
-      this.confirmation?.answered(connection, sentAt, answeredAt);
-    },
-  };
   readonly auth: Authenticator;
   onStateChange: (state: SessionState, detail: StateDetail) => void = () => undefined;
   /**
@@ -57,19 +53,14 @@ export class Session implements AuthPort, ConfirmationPort {
    */
   onRecheck: () => void = () => undefined;
 
-  private connection: Connection | undefined;
+  private connection: Transport | undefined;
   private readonly connector: Connector;
-  private readonly timeouts: RequestTimeouts;
+  private readonly pending: PendingRequests;
+  private readonly events: TransportEvents;
   private xid = 0;
   /** Bumped whenever the session is lost or closed: connect loops of an older epoch give up. */
   private epoch = 0;
-  private readonly confirmation: LeaderConfirmation | undefined;
-  private readonly lossTimer = new LossTimer(
-    () => this.answeredDeadline,
-    () => {
-      this.loseSession('timeout');
-    },
-  );
+  private readonly trust: SessionTrust;
   private closePromise: Promise<void> | undefined;
   private closeRequested = false;
   private readonly lifetime = new AbortController();
@@ -77,34 +68,64 @@ export class Session implements AuthPort, ConfirmationPort {
   private readonly settlement = new Settlement();
   /** Whether the current session was ever adopted: if not, its first adoption is `connected`. */
   private adoptedSession = false;
-  private staleConnection: Connection | undefined;
+  private staleEnd: StaleSessionEnd | undefined;
   private readonly readOnly: ReadOnlyMode;
 
-  constructor(private readonly options: SessionOptions) {
+  /** `dial` and `askReadOnly` are seams for tests: a fake transport, a fake probe. */
+  constructor(
+    private readonly options: SessionOptions,
+    dial?: Dial,
+    askReadOnly?: ReadOnlyProbe,
+  ) {
     this.auth = new Authenticator(options, this);
-    this.connector = new Connector(
-      options,
-      {
-        onNotification: (event, zxid) => {
-          const listeners = this.watches.dispatch(event.type, event.path, zxid);
-          if (channels.watch.hasSubscribers) publishWatch(event, zxid, listeners);
-        },
-        onZxid: (zxid) => {
-          if (zxid > this.lastZxid) this.lastZxid = zxid;
-        },
-        onAuthReply: this.auth.onReply,
-        onClose: (connection, error) => {
-          this.auth.connectionClosed(connection);
-          this.onConnectionClosed(connection, error);
-        },
+    this.connector = new Connector(options, dial);
+    this.events = {
+      onReply: (transport, header, reader, receivedAt) => {
+        this.pending.replied(transport, header, reader, receivedAt);
       },
-      this.counters,
-      this.liveness,
+      onNotification: (event, zxid) => {
+        const listeners = this.watches.dispatch(event.type, event.path, zxid);
+        if (channels.watch.hasSubscribers) publishWatch(event, zxid, listeners);
+      },
+      onAuthReply: this.auth.onReply,
+      onAnswered: (transport, sentAt, answeredAt) => {
+        this.onAnswered(transport, sentAt, answeredAt);
+      },
+      onClose: (transport, error) => {
+        this.pending.transportClosed(transport, error);
+        this.auth.connectionClosed(transport);
+        this.onConnectionClosed(transport, error);
+      },
+    };
+    this.readOnly = new ReadOnlyMode(this.connector, options, this.lifetime.signal, askReadOnly);
+    this.pending = new PendingRequests(options.requestTimeoutMs, this);
+    this.trust = new SessionTrust(
+      () => {
+        const { state } = this;
+        const watched = state === 'connected' || state === 'reconnected' || state === 'suspended';
+        return watched && this.sessionId !== 0n && !this.readOnly.local
+          ? this.negotiatedTimeoutMs
+          : undefined;
+      },
+      () => {
+        this.loseSession('timeout');
+      },
+      options.leaderConfirmation,
+      this,
     );
-    this.readOnly = new ReadOnlyMode(this.connector, options, this.lifetime.signal);
-    this.timeouts = new RequestTimeouts(options.requestTimeoutMs, () => this.connection);
-    const confirmation = options.leaderConfirmation;
-    if (confirmation !== undefined) this.confirmation = new LeaderConfirmation(confirmation, this);
+  }
+
+  /** Wire counters, summed over the session's connections. */
+  get counters(): ConnectionCounters {
+    return this.connector.counters;
+  }
+
+  onZxid(zxid: bigint): void {
+    if (zxid > this.lastZxid) this.lastZxid = zxid;
+  }
+
+  onAnswered(transport: Transport, sentAt: number, answeredAt: number): void {
+    this.trust.answered(transport, sentAt, answeredAt);
   }
 
   /** True once close() was called. */
@@ -113,28 +134,12 @@ export class Session implements AuthPort, ConfirmationPort {
   }
 
   /**
-   * Until when the session can be trusted (monotonic ms, `performance.now()`): the deadline the
-   * leader confirmed (see LeaderConfirmation) when that is on, never later than the one below.
+   * Until when the session can be trusted (monotonic ms, `performance.now()`): one session
+   * timeout after the send time of the last request answered, and no later than the leader
+   * confirmed when that is on (see SessionTrust). Undefined while no session is watched.
    */
   get trustDeadline(): number | undefined {
-    const answered = this.answeredDeadline;
-    if (answered === undefined) return undefined;
-    const confirmed = this.confirmation?.deadline;
-    return confirmed === undefined ? answered : Math.min(answered, confirmed);
-  }
-
-  /**
-   * When the server may have expired the session: one session timeout after the send time of the
-   * last request it answered, since it touched the session no earlier than it received that
-   * request; the session is declared lost then. Undefined while no session is being watched:
-   * none yet, or a read-only server's own, which is never resumed (see ReadOnlyMode).
-   */
-  private get answeredDeadline(): number | undefined {
-    const watched =
-      this.state === 'connected' || this.state === 'reconnected' || this.state === 'suspended';
-    return watched && this.sessionId !== 0n && !this.readOnly.local
-      ? this.liveness.lastAnsweredSendTime + this.negotiatedTimeoutMs
-      : undefined;
+    return this.trust.deadline;
   }
 
   /** The server of the current connection, if connected. */
@@ -174,6 +179,7 @@ export class Session implements AuthPort, ConfirmationPort {
     deadline: number,
     immediate: boolean,
     credentials = this.readOnly.credentials(this.credentials),
+    events = this.events,
   ): Promise<Opened | undefined> {
     const epoch = this.epoch;
     return this.connector.open(
@@ -187,6 +193,7 @@ export class Session implements AuthPort, ConfirmationPort {
         signal: this.lifetime.signal,
       },
       credentials,
+      events,
     );
   }
 
@@ -211,15 +218,13 @@ export class Session implements AuthPort, ConfirmationPort {
     for (const { request, codec, body } of setWatchesRequests(this.watches, this.lastZxid, () =>
       this.nextXid(),
     )) {
-      connection.sendOrFail(request, codec, body);
+      this.pending.send(connection, request, codec, body);
     }
-    for (const { request, body, value } of this.timeouts.takeUnsent()) {
-      connection.sendOrFail(request, body, value);
-    }
+    this.pending.sendUnsent(connection);
     const adopted = this.readOnly.adopted(opened, state);
-    if (adopted !== 'readOnly') this.confirmation?.connected(connection, response.timeOut);
+    if (adopted !== 'readOnly') this.trust.confirmOn(connection, response.timeOut);
     this.setState(adopted, { sessionId: this.sessionId });
-    this.lossTimer.arm();
+    this.trust.armLossTimer();
     this.adoptedSession = true;
     this.settlement.settle();
   }
@@ -235,10 +240,10 @@ export class Session implements AuthPort, ConfirmationPort {
     });
   }
 
-  private onConnectionClosed(connection: Connection, error: Error): void {
+  private onConnectionClosed(connection: Transport, error: Error): void {
     if (connection !== this.connection) return;
     this.connection = undefined;
-    this.confirmation?.disconnected();
+    this.trust.disconnected();
     if (this.closePromise !== undefined || this.auth.failure !== undefined) return;
     if (error instanceof SessionExpiredError) this.loseSession('expired');
     else this.suspend(connection.promptReconnect);
@@ -246,7 +251,7 @@ export class Session implements AuthPort, ConfirmationPort {
 
   private suspend(prompt = false): void {
     // A session whose first connection dropped before it was adopted has no loss timer yet.
-    if (!this.adoptedSession && this.sessionId !== 0n) this.lossTimer.arm();
+    if (!this.adoptedSession && this.sessionId !== 0n) this.trust.armLossTimer();
     this.setState('suspended', { sessionId: this.sessionId });
     void this.reconnect(undefined, prompt);
   }
@@ -271,16 +276,14 @@ export class Session implements AuthPort, ConfirmationPort {
   private loseSession(cause: LossCause): void {
     if (this.state === 'lost' || this.state === 'closed') return;
     this.epoch++;
-    this.lossTimer.stop();
-    this.confirmation?.reset();
+    this.trust.stop();
     const lost: Credentials = this.credentials;
     this.sessionId = 0n;
     this.password = NO_PASSWORD;
     const connection = this.connection;
     this.connection = undefined;
     connection?.close(new SessionExpiredError());
-    for (const { request } of this.timeouts.takeUnsent())
-      request.fail(new SessionExpiredError(request.path));
+    this.pending.failUnsent((path) => new SessionExpiredError(path));
     this.watches.failAll('sessionExpired');
     if (!this.options.newSessionOnLoss) this.auth.rejectWaiting(new SessionExpiredError());
     this.adoptedSession = false;
@@ -295,8 +298,8 @@ export class Session implements AuthPort, ConfirmationPort {
   failed(error: Error): void {
     if (this.closePromise !== undefined) return;
     this.connection?.close(error);
-    for (const { request } of this.timeouts.takeUnsent()) request.fail(error);
-    this.confirmation?.reset();
+    this.pending.failUnsent(() => error);
+    this.trust.reset();
     this.setState('authFailed', { sessionId: this.sessionId });
     this.settlement.settle();
   }
@@ -304,11 +307,13 @@ export class Session implements AuthPort, ConfirmationPort {
   /** Resumes the lost session just to send closeSession, so its ephemerals go now, not at expiry. */
   private async closeStaleSession(stale: Credentials): Promise<void> {
     const deadline = performance.now() + this.options.sessionTimeoutMs;
-    const opened = await this.openConnection(deadline, false, stale);
-    if (opened === undefined) return;
-    this.staleConnection = opened.connection;
-    await endStaleSession(opened, this.nextXid(), CLOSE_SESSION_WAIT_MS);
-    this.staleConnection = undefined;
+    const end = new StaleSessionEnd((zxid) => {
+      this.onZxid(zxid);
+    });
+    this.staleEnd = end;
+    const opened = await this.openConnection(deadline, false, stale, end.events);
+    if (opened !== undefined) await end.run(opened, this.nextXid(), CLOSE_SESSION_WAIT_MS);
+    this.staleEnd = undefined;
   }
 
   nextXid(): number {
@@ -331,20 +336,11 @@ export class Session implements AuthPort, ConfirmationPort {
   ): Promise<R> {
     const refused = this.refusal(path);
     if (refused !== undefined) return Promise.reject(refused);
-    return new Promise<R>((resolve, reject) => {
-      const xid = this.nextXid();
-      const [settle, fail] = traceRequest(
-        xid,
-        opcode,
-        path,
-        this.sessionId,
-        resolve as (value: unknown) => void,
-        reject,
-      );
-      const request = new Request(xid, opcode, path, response, settle, fail, onReply);
-      const codec = body as RecordCodec<unknown> | null;
-      this.timeouts.dispatch({ request, body: codec, value }, this.usableConnection());
-    });
+    const xid = this.nextXid();
+    const [request, promise] = tracedRequest(xid, opcode, path, this.sessionId, response, onReply);
+    const codec = body as RecordCodec<unknown> | null;
+    this.pending.submit({ request, body: codec, value }, this.usableConnection());
+    return promise;
   }
 
   /** Why a new call is refused now, if it is. */
@@ -354,7 +350,12 @@ export class Session implements AuthPort, ConfirmationPort {
     return lostForGood ? new SessionExpiredError(path) : this.auth.refusal(path);
   }
 
-  usableConnection(): Connection | undefined {
+  /** Writes a request on `transport` (see PendingRequests.send). */
+  readonly send: AuthPort['send'] = (transport, request, body, value) => {
+    this.pending.send(transport, request, body, value);
+  };
+
+  usableConnection(): Transport | undefined {
     const ready = ['connected', 'reconnected', 'readOnly'].includes(this.state);
     return ready && this.connection?.isOpen === true ? this.connection : undefined;
   }
@@ -375,22 +376,21 @@ export class Session implements AuthPort, ConfirmationPort {
 
   private async doClose(): Promise<void> {
     const deadline = performance.now() + CLOSE_SESSION_WAIT_MS;
-    for (const { request } of this.timeouts.takeUnsent()) request.fail(new ClientClosedError());
+    this.pending.failUnsent(() => new ClientClosedError());
     this.auth.rejectWaiting(new ClientClosedError());
     if (this.state === 'suspended') await this.settlement.within(deadline - performance.now());
     const connection = this.connection;
     if (connection?.isOpen === true && this.state !== 'lost') {
       const waitMs = Math.min(deadline - performance.now(), this.negotiatedTimeoutMs);
-      await sendCloseSession(connection, this.nextXid(), waitMs);
+      await sendCloseSession(this.pending, connection, this.nextXid(), waitMs);
     }
     this.epoch++;
     this.lifetime.abort();
-    this.lossTimer.stop();
-    this.confirmation?.reset();
+    this.trust.stop();
     this.connection?.close(new ClientClosedError());
     this.connection = undefined;
-    this.staleConnection?.close(new ClientClosedError());
-    this.timeouts.stop();
+    this.staleEnd?.close();
+    this.pending.stop();
     this.watches.failAll('closed');
     this.setState('closed', { sessionId: this.sessionId });
   }

@@ -2,7 +2,6 @@ import type net from 'node:net';
 import {
   AuthPacket,
   ConnectRequest,
-  ErrorCode,
   FrameSplitter,
   JuteReader,
   JuteWriter,
@@ -13,70 +12,28 @@ import {
   WatcherEvent,
   Xid,
 } from '../../protocol/index.js';
-import type { ConnectResponse, RecordCodec } from '../../protocol/index.js';
+import type { RecordCodec } from '../../protocol/index.js';
 import type { HostAddress } from '../connect-string.js';
-import { ConnectionLossError, InvalidArgumentError, SessionExpiredError } from '../errors.js';
+import { ConnectionLossError, InvalidArgumentError } from '../errors.js';
 import { handshake } from './handshake.js';
 import { pingDue, pingThreshold } from './ping-policy.js';
-import { RequestQueue } from './request-queue.js';
 import { openSocket } from './socket.js';
-import type { ZooKeeperTlsOptions } from '../types.js';
-import { failureFor } from './request-queue.js';
-import type { OutstandingRequest } from './request-queue.js';
-
-export interface ConnectionOptions {
-  readonly host: string;
-  readonly port: number;
-  /** Bound on TCP connect plus handshake. */
-  readonly connectTimeoutMs: number;
-  /** Largest request frame (excluding its 4-byte length) the server accepts: `jute.maxbuffer`. */
-  readonly maxRequestFrame: number;
-  /** Largest reply frame accepted from the server. */
-  readonly maxResponseFrame: number;
-  readonly tls?: ZooKeeperTlsOptions | undefined;
-  /** Cancels the attempt while it connects or shakes hands. */
-  readonly signal?: AbortSignal;
-}
-
-export interface ConnectionHandlers {
-  /** A watch notification (xid -1), in wire order relative to replies. */
-  onNotification(event: WatcherEvent, zxid: bigint): void;
-  /** A reply carrying a zxid > 0: the newest state of the server this client has seen. */
-  onZxid(zxid: bigint): void;
-  /**
-   * The answer to an AuthPacket (xid -4): err 0, or AUTHFAILED before the server closes the
-   * socket. Auth packets are answered in the order sent, outside the FIFO of requests.
-   */
-  onAuthReply(connection: Connection, err: number): void;
-  /** The connection is gone; `error` says why. Called once, after every outstanding request failed. */
-  onClose(connection: Connection, error: Error): void;
-}
+import type {
+  ConnectionCounters,
+  Dialed,
+  DialTarget,
+  Transport,
+  TransportEvents,
+} from './transport.js';
 
 /**
- * When the server last showed it still counted our session alive: the send time (monotonic ms)
- * of the newest request, ping or handshake it answered. The server's session timer restarts no
- * later than that, so one session timeout after it the session may be gone.
+ * One socket to one server (the production Transport): the handshake, framing, pings at the Java
+ * client's cadence and the read timeout. Requests written in the same tick are encoded into one
+ * buffer and leave in one socket write.
  */
-export interface Liveness {
-  lastAnsweredSendTime: number;
-  /** Told of every answer, with the connection it came on. */
-  readonly onAnswered?: (connection: Connection, sentAt: number, answeredAt: number) => void;
-}
-
-/** Counters a test (or a benchmark) can read to see what happened on the wire; frames include pings and handshakes. */
-export interface ConnectionCounters {
-  socketWrites: number;
-  framesSent: number;
-  framesReceived: number;
-}
-
-/**
- * One socket to one server: the handshake, framing, the FIFO of outstanding requests matched by
- * xid, pings at the Java client's cadence and the read timeout. Requests written in the same tick
- * are encoded into one buffer and leave in one socket write.
- */
-export class Connection {
-  private readonly outstanding = new RequestQueue();
+export class Connection implements Transport {
+  /** Requests written and not yet answered: only to choose when to flush (see scheduleFlush). */
+  private awaitingReplies = 0;
   private readonly pingSendTimes: number[] = [];
   private readonly writer = new JuteWriter(16 * 1024);
   private readonly splitter: FrameSplitter;
@@ -86,38 +43,29 @@ export class Connection {
   private readTimeoutMs = 0;
   private heartbeat: NodeJS.Timeout | undefined;
   private closed = false;
-  /** When the handshake left (monotonic ms): the session was created or touched after it. */
   handshakeSentAt = 0;
-  /** The same moment on the wall clock (Date.now()), to tell a host suspend since. */
   handshakeSentAtWall = 0;
-  /** Set by whoever drops the connection to have the session reconnect without a pause. */
   promptReconnect = false;
 
   private constructor(
     private readonly socket: net.Socket,
-    private readonly options: ConnectionOptions,
-    private readonly handlers: ConnectionHandlers,
-    /** Shared with the session, so the figures add up over reconnects. */
+    private readonly options: DialTarget,
+    private readonly events: TransportEvents,
+    /** The dialer's, so the figures add up over reconnects. */
     private readonly counters: ConnectionCounters,
-    private readonly liveness: Liveness,
   ) {
     this.splitter = new FrameSplitter(options.maxResponseFrame);
   }
 
-  /**
-   * Opens a socket and completes the handshake. Rejects with ConnectionLossError when the server
-   * cannot be reached, closes the socket without answering, or does not answer in time, and with
-   * NotReadOnlyError when a read-only server refuses the session.
-   */
+  /** Opens a socket and completes the handshake: the production `Dial` (see transport.ts). */
   static async open(
-    options: ConnectionOptions,
+    options: DialTarget,
     request: ConnectRequest,
-    handlers: ConnectionHandlers,
+    events: TransportEvents,
     counters: ConnectionCounters,
-    liveness: Liveness,
-  ): Promise<{ connection: Connection; response: ConnectResponse }> {
+  ): Promise<Dialed & { readonly transport: Connection }> {
     const socket = openSocket(options.host, options.port, options.tls);
-    const connection = new Connection(socket, options, handlers, counters, liveness);
+    const connection = new Connection(socket, options, events, counters);
     try {
       const sentAt = performance.now();
       connection.handshakeSentAt = sentAt;
@@ -135,9 +83,9 @@ export class Connection {
           connection.counters.framesReceived++;
         },
       });
-      if (response.timeOut > 0) connection.noteAnswered(sentAt, performance.now());
+      if (response.timeOut > 0) events.onAnswered(connection, sentAt, performance.now());
       connection.startStreaming(response.timeOut);
-      return { connection, response };
+      return { transport: connection, response };
     } catch (error) {
       connection.closed = true;
       socket.destroy();
@@ -189,26 +137,13 @@ export class Connection {
     return !this.closed;
   }
 
-  /** The outstanding requests, oldest first (for the request-timeout sweep). */
-  outstandingRequests(): Iterable<OutstandingRequest> {
-    return this.outstanding.entries();
-  }
-
-  /**
-   * Encodes one request into this tick's batch and queues it for its reply. Throws
-   * InvalidArgumentError, with nothing sent, when the frame exceeds the server's limit.
-   */
-  send<T>(request: OutstandingRequest, body: RecordCodec<T> | null, value: T): void {
-    if (this.closed) {
-      request.fail(
-        new ConnectionLossError(request.path, 'CONNECTIONLOSS: the connection is closed'),
-      );
-      return;
-    }
+  write<T>(xid: number, opcode: number, body: RecordCodec<T> | null, value: T): void {
+    if (this.closed)
+      throw new ConnectionLossError(undefined, 'CONNECTIONLOSS: the connection is closed');
     const start = this.writer.beginFrame();
     let length: number;
     try {
-      RequestHeader.write(this.writer, { xid: request.xid, type: request.opcode });
+      RequestHeader.write(this.writer, { xid, type: opcode });
       if (body !== null) body.write(this.writer, value);
       length = this.writer.endFrame(start);
     } catch (error) {
@@ -222,22 +157,11 @@ export class Connection {
         `request of ${length} bytes exceeds the server's limit of ${this.options.maxRequestFrame} bytes (jute.maxbuffer)`,
       );
     }
-    request.sentAt = performance.now();
     this.counters.framesSent++;
-    this.outstanding.push(request);
+    this.awaitingReplies++;
     this.scheduleFlush();
   }
 
-  /** send(), except that a request it cannot send (too large, not encodable) fails instead. */
-  sendOrFail<T>(request: OutstandingRequest, body: RecordCodec<T> | null, value: T): void {
-    try {
-      this.send(request, body, value);
-    } catch (error) {
-      request.fail(error instanceof Error ? error : new Error(String(error)));
-    }
-  }
-
-  /** Sends credentials (xid -4); the answer goes to `onAuthReply`, not to a request. */
   sendAuth(packet: AuthPacket): void {
     if (this.closed) return;
     const start = this.writer.beginFrame();
@@ -268,7 +192,7 @@ export class Connection {
     // chain of promise continuations still share one write. With replies still on their way,
     // requests issued from them are gathered over the whole I/O pass instead: one write after
     // it (setImmediate) rather than one per chunk read, which spares the server wake-ups.
-    if (this.outstanding.size > 0) setImmediate(flush);
+    if (this.awaitingReplies > 0) setImmediate(flush);
     else process.nextTick(flush);
   }
 
@@ -290,53 +214,19 @@ export class Connection {
     const header = ReplyHeader.read(reader);
     switch (header.xid) {
       case Xid.notification:
-        this.handlers.onNotification(WatcherEvent.read(reader), header.zxid);
+        this.events.onNotification(WatcherEvent.read(reader), header.zxid);
         return;
       case Xid.ping: {
         const sentAt = this.pingSendTimes.shift();
-        if (sentAt !== undefined) this.noteAnswered(sentAt, now);
+        if (sentAt !== undefined) this.events.onAnswered(this, sentAt, now);
         return;
       }
       case Xid.auth:
-        this.handlers.onAuthReply(this, header.err);
+        this.events.onAuthReply(this, header.err);
         return;
     }
-    const request = this.outstanding.shift();
-    if (request?.xid !== header.xid) {
-      const error = new ProtocolError(
-        `reply xid ${header.xid} does not match the oldest outstanding request (${request?.xid ?? 'none'})`,
-      );
-      request?.fail(failureFor(request, error));
-      throw error;
-    }
-    if (header.zxid > 0n) this.handlers.onZxid(header.zxid);
-    if (header.err === ErrorCode.SESSIONEXPIRED) {
-      // The server expired the session before this request reached it: no proof of life, and the
-      // end of the session, which the server is about to close the connection over.
-      request.complete(header.err, undefined);
-      this.close(new SessionExpiredError());
-      return;
-    }
-    this.noteAnswered(request.sentAt, now);
-    if (header.err !== 0) {
-      request.complete(header.err, undefined);
-      return;
-    }
-    let body: unknown;
-    try {
-      body = request.response === null ? undefined : request.response.read(reader);
-    } catch (error) {
-      // The request has left the queue, so close() would not fail it: fail it here.
-      const cause = error instanceof Error ? error : new ProtocolError(String(error));
-      request.fail(failureFor(request, cause));
-      throw cause;
-    }
-    request.complete(0, body);
-  }
-
-  private noteAnswered(sentAt: number, answeredAt: number): void {
-    if (sentAt > this.liveness.lastAnsweredSendTime) this.liveness.lastAnsweredSendTime = sentAt;
-    this.liveness.onAnswered?.(this, sentAt, answeredAt);
+    this.awaitingReplies--;
+    this.events.onReply(this, header, reader, now);
   }
 
   /** One timer for both pings and the read timeout, re-armed from the last send and receive times. */
@@ -377,22 +267,14 @@ export class Connection {
     this.heartbeat.unref();
   }
 
-  /**
-   * Closes the socket and fails every outstanding request (see failureFor). Idempotent. What this
-   * tick batched is dropped, not written: after a session was declared lost, a request must not
-   * reach a server that may still have the session (a holder's guarded write, after its lease
-   * was reported lost). What must leave before a close is flushed first (`flush()`).
-   */
   close(error: Error): void {
     if (this.closed) return;
     this.closed = true;
     clearTimeout(this.heartbeat);
     this.socket.destroy();
-    for (const request of this.outstanding.drain()) request.fail(failureFor(request, error));
-    this.handlers.onClose(this, error);
+    this.events.onClose(this, error);
   }
 
-  /** Writes what this tick batched now rather than at the end of the tick. */
   flush(): void {
     this.writeOut();
   }

@@ -1,13 +1,13 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { ConnectResponse } from '../../protocol/index.js';
+import { pause } from '../pause.js';
 import { Connection } from './connection.js';
-import type { ConnectionCounters, ConnectionHandlers, Liveness } from './connection.js';
+import type { ConnectionCounters, Dial, Transport, TransportEvents } from './transport.js';
 import type { HostAddress } from '../connect-string.js';
 import { HostCycle } from './host-cycle.js';
 import type { ZooKeeperTlsOptions } from '../types.js';
 
 export interface Opened {
-  readonly connection: Connection;
+  readonly connection: Transport;
   readonly response: ConnectResponse;
 }
 
@@ -51,12 +51,13 @@ export class Connector {
   private readonly hosts: HostCycle;
   /** Why the last open() failed, so a caller that gives up can say (e.g. a TLS verify error). */
   lastFailure: Error | undefined;
+  /** Summed over every connection this connector opened. */
+  readonly counters: ConnectionCounters = { socketWrites: 0, framesSent: 0, framesReceived: 0 };
 
   constructor(
     private readonly options: ConnectorOptions,
-    private readonly handlers: ConnectionHandlers,
-    private readonly counters: ConnectionCounters,
-    private readonly liveness: Liveness,
+    private readonly dial: Dial = (target, request, events, counters) =>
+      Connection.open(target, request, events, counters),
   ) {
     this.hosts = new HostCycle(options.hosts);
   }
@@ -70,18 +71,24 @@ export class Connector {
     this.hosts.preferNext(host);
   }
 
-  /** Tries hosts until one completes the handshake; undefined once the plan says stop. */
-  async open(plan: AttemptPlan, credentials: Credentials): Promise<Opened | undefined> {
+  /**
+   * Tries hosts until one completes the handshake; undefined once the plan says stop. The
+   * connection reports to `events` from then on.
+   */
+  async open(
+    plan: AttemptPlan,
+    credentials: Credentials,
+    events: TransportEvents,
+  ): Promise<Opened | undefined> {
     const perAttemptMs = Math.max(1, Math.floor(plan.timeoutMs / this.options.hosts.length));
     const remaining = (): number => Math.max(0, plan.deadline - performance.now());
     this.lastFailure = undefined;
     for (let failed = 0; plan.shouldContinue() && remaining() > 0; failed++) {
       const { host, delayMs } = this.hosts.next(plan.immediate && failed === 0, failed);
       try {
-        if (delayMs > 0)
-          await sleep(Math.min(delayMs, remaining()), undefined, { signal: plan.signal });
+        if (delayMs > 0) await pause(Math.min(delayMs, remaining()), plan.signal);
         if (!plan.shouldContinue() || remaining() <= 0) break;
-        return await Connection.open(
+        const { transport, response } = await this.dial(
           {
             host: host.host,
             port: host.port,
@@ -99,10 +106,10 @@ export class Connector {
             passwd: credentials.password,
             readOnly: this.options.canBeReadOnly,
           },
-          this.handlers,
+          events,
           this.counters,
-          this.liveness,
         );
+        return { connection: transport, response };
       } catch (error) {
         // Unreachable, refusing, silent, or cancelled: the loop condition decides what is next.
         // The attempt the deadline cut short says less than the one that failed before it.

@@ -66,6 +66,9 @@ export function askReadOnly(
 }
 
 /** The connection the probe runs beside: the probe stops once it is closed. */
+/** Asks a server what it is (`isro`): a read/write one, a read-only one, or no answer. */
+export type ReadOnlyProbe = (host: HostAddress) => Promise<'rw' | 'ro' | undefined>;
+
 export interface ProbedConnection {
   readonly server: HostAddress;
   readonly isOpen: boolean;
@@ -83,7 +86,7 @@ export class RwServerProbe {
   constructor(
     private readonly hosts: readonly HostAddress[],
     private readonly signal: AbortSignal,
-    private readonly ask: (host: HostAddress) => Promise<'rw' | 'ro' | undefined>,
+    private readonly ask: ReadOnlyProbe,
   ) {}
 
   /** Probes until a read/write server is found, `connection` closes, or the signal aborts. */

@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConnectionLossError, SessionExpiredError } from '../../../src/index.js';
 import { Connection } from '../../../src/client/transport/connection.js';
-import type { ConnectionHandlers } from '../../../src/client/transport/connection.js';
+import type { TransportEvents } from '../../../src/client/transport/transport.js';
+import { PendingRequests } from '../../../src/client/session/pending-requests.js';
 import { Request } from '../../../src/client/session/request.js';
 import { OpCode } from '../../../src/protocol/index.js';
 import { scriptedServer } from './scripted-server.js';
@@ -17,15 +18,23 @@ async function recordingServer(): Promise<ScriptedServer & { received: number[] 
   return Object.assign(server, { received });
 }
 
-const handlers: ConnectionHandlers = {
-  onNotification: () => undefined,
-  onZxid: () => undefined,
-  onAuthReply: () => undefined,
-  onClose: () => undefined,
-};
-
-async function connect(port: number): Promise<Connection> {
-  const { connection } = await Connection.open(
+/** A connection whose requests a PendingRequests owns, as the session's do. */
+async function connect(
+  port: number,
+): Promise<{ connection: Connection; pending: PendingRequests }> {
+  const pending = new PendingRequests(0, { onZxid: () => undefined, onAnswered: () => undefined });
+  const events: TransportEvents = {
+    onReply: (transport, header, reader, receivedAt) => {
+      pending.replied(transport, header, reader, receivedAt);
+    },
+    onNotification: () => undefined,
+    onAuthReply: () => undefined,
+    onAnswered: () => undefined,
+    onClose: (transport, error) => {
+      pending.transportClosed(transport, error);
+    },
+  };
+  const { transport } = await Connection.open(
     {
       host: '127.0.0.1',
       port,
@@ -41,11 +50,10 @@ async function connect(port: number): Promise<Connection> {
       passwd: null,
       readOnly: false,
     },
-    handlers,
+    events,
     { socketWrites: 0, framesSent: 0, framesReceived: 0 },
-    { lastAnsweredSendTime: 0 },
   );
-  return connection;
+  return { connection: transport, pending };
 }
 
 /** A sync request (no body needed by this server) and the error it failed with, if any. */
@@ -78,10 +86,10 @@ describe('Connection.close', () => {
     cleanups.push(() => {
       server.close();
     });
-    const connection = await connect(server.port);
+    const { connection, pending } = await connect(server.port);
     const { request, failure } = syncRequest(1);
 
-    connection.send(request, null, undefined);
+    pending.send(connection, request, null, undefined);
     // The session declared itself lost in the same tick (its loss timer, after a stall).
     connection.close(new SessionExpiredError());
     await server.clientGone;
@@ -95,10 +103,10 @@ describe('Connection.close', () => {
     cleanups.push(() => {
       server.close();
     });
-    const connection = await connect(server.port);
+    const { connection, pending } = await connect(server.port);
     const { request, failure } = syncRequest(1);
 
-    connection.send(request, null, undefined);
+    pending.send(connection, request, null, undefined);
     await new Promise((resolve) => setImmediate(resolve));
     connection.close(new ConnectionLossError(undefined, 'CONNECTIONLOSS: test'));
     await server.clientGone;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { HostAddress } from '../../../src/client/connect-string.js';
-import type { Connection } from '../../../src/client/transport/connection.js';
+import type { Transport } from '../../../src/client/transport/transport.js';
 import { Connector } from '../../../src/client/transport/connector.js';
 import type { Opened } from '../../../src/client/transport/connector.js';
 import { ReadOnlyMode } from '../../../src/client/session/read-only-mode.js';
@@ -9,29 +9,19 @@ import type { ConnectResponse } from '../../../src/protocol/index.js';
 const HOSTS: HostAddress[] = [{ host: '127.0.0.1', port: 1 }];
 
 function mode(): ReadOnlyMode {
-  const connector = new Connector(
-    {
-      hosts: HOSTS,
-      sessionTimeoutMs: 10_000,
-      canBeReadOnly: true,
-      maxRequestFrame: 1024,
-      maxResponseFrame: 1024,
-    },
-    {
-      onNotification: () => undefined,
-      onZxid: () => undefined,
-      onAuthReply: () => undefined,
-      onClose: () => undefined,
-    },
-    { socketWrites: 0, framesSent: 0, framesReceived: 0 },
-    { lastAnsweredSendTime: 0 },
-  );
+  const connector = new Connector({
+    hosts: HOSTS,
+    sessionTimeoutMs: 10_000,
+    canBeReadOnly: true,
+    maxRequestFrame: 1024,
+    maxResponseFrame: 1024,
+  });
   return new ReadOnlyMode(connector, { hosts: HOSTS }, new AbortController().signal);
 }
 
 /** A handshake's outcome; the connection is a stand-in: with one host the probe never runs. */
 function response(sessionId: bigint, readOnly: boolean): Opened {
-  const connection = { server: HOSTS[0], isOpen: false } as unknown as Connection;
+  const connection = { server: HOSTS[0], isOpen: false } as unknown as Transport;
   const answer: ConnectResponse = {
     protocolVersion: 0,
     timeOut: 10_000,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { RequestQueue } from '../../../src/client/transport/request-queue.js';
-import type { OutstandingRequest } from '../../../src/client/transport/request-queue.js';
+import { RequestQueue } from '../../../src/client/session/request-queue.js';
+import type { OutstandingRequest } from '../../../src/client/session/request-queue.js';
 
 function request(xid: number): OutstandingRequest {
   return {

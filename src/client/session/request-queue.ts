@@ -17,6 +17,11 @@ export interface OutstandingRequest {
   /** Called synchronously, in wire order, with the reply's error code and decoded body. */
   complete(err: number, body: unknown): void;
   fail(error: Error): void;
+  /**
+   * Fails it with RequestTimeoutError, its reply to be ignored. Absent for a request the request
+   * timeout does not apply to (the syncs that keep the leader's confirmation going).
+   */
+  timeOut?(): void;
 }
 
 /**
