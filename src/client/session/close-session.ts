@@ -41,6 +41,7 @@ export async function sendCloseSession(
 export class StaleSessionEnd {
   private readonly pending: PendingRequests;
   private transport: Transport | undefined;
+  private closed = false;
   /** For the connection that resumes the stale session: its replies matter, nothing else. */
   readonly events: TransportEvents;
 
@@ -63,13 +64,15 @@ export class StaleSessionEnd {
 
   async run(opened: Opened, xid: number, waitMs: number): Promise<void> {
     this.transport = opened.connection;
-    if (opened.response.timeOut > 0) {
+    // close() came while the connection was still being opened: nothing to wait for.
+    if (opened.response.timeOut > 0 && !this.closed) {
       await sendCloseSession(this.pending, opened.connection, xid, waitMs);
     }
     this.close();
   }
 
   close(): void {
+    this.closed = true;
     this.transport?.close(new ClientClosedError());
   }
 }

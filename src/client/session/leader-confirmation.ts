@@ -187,7 +187,7 @@ export class LeaderConfirmation {
   private onSyncDue(): void {
     const connection = this.connection;
     const interval = this.interval();
-    if (connection === undefined || interval === undefined) return;
+    if (connection?.isOpen !== true || interval === undefined) return;
     // One at a time: a sync still on its way is the leave timer's business.
     if (this.inFlight === undefined) this.sendSync(connection);
     this.scheduleSync(interval);

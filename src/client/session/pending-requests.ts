@@ -1,6 +1,6 @@
 import { ErrorCode, ProtocolError } from '../../protocol/index.js';
 import type { JuteReader, RecordCodec, ReplyHeader } from '../../protocol/index.js';
-import { SessionExpiredError } from '../errors.js';
+import { ConnectionLossError, SessionExpiredError } from '../errors.js';
 import type { Transport } from '../transport/transport.js';
 import { failureFor, RequestQueue } from './request-queue.js';
 import type { OutstandingRequest } from './request-queue.js';
@@ -56,13 +56,19 @@ export class PendingRequests {
     body: RecordCodec<T> | null,
     value: T,
   ): void {
-    if (transport !== this.wire) this.moveTo(transport);
     try {
       transport.write(request.xid, request.opcode, body, value);
     } catch (error) {
-      request.fail(failureFor(request, error instanceof Error ? error : new Error(String(error))));
+      // A closed transport is connection trouble; anything else (too large, not encodable) is
+      // the request's own fault and fails as it is, so that nobody retries it.
+      request.fail(
+        error instanceof ConnectionLossError ? failureFor(request, error) : asError(error),
+      );
       return;
     }
+    // Only a transport that took a write becomes the wire: a stray write to a closed one fails
+    // alone and disturbs nothing in flight on the live one.
+    if (transport !== this.wire) this.moveTo(transport);
     request.sentAt = performance.now();
     this.inFlight.push(request);
   }
@@ -132,8 +138,8 @@ export class PendingRequests {
   }
 
   /**
-   * Requests go on one transport at a time: the session adopts a new one only after the last
-   * closed (which failed what was in flight on it), so nothing is left to fail here in practice.
+   * Requests go on one transport at a time. The session adopts a new one only after the last
+   * closed (which failed what was in flight on it), so what is failed here is only a safeguard.
    */
   private moveTo(transport: Transport): void {
     const previous = this.wire;
@@ -168,4 +174,8 @@ export class PendingRequests {
     }
     if (this.unsent.length === 0 && this.inFlight.size === 0) this.stop();
   }
+}
+
+function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
 }

@@ -65,10 +65,10 @@ export function askReadOnly(
   });
 }
 
-/** The connection the probe runs beside: the probe stops once it is closed. */
 /** Asks a server what it is (`isro`): a read/write one, a read-only one, or no answer. */
 export type ReadOnlyProbe = (host: HostAddress) => Promise<'rw' | 'ro' | undefined>;
 
+/** The connection the probe runs beside: the probe stops once it is closed. */
 export interface ProbedConnection {
   readonly server: HostAddress;
   readonly isOpen: boolean;
@@ -95,7 +95,7 @@ export class RwServerProbe {
     if (others.length === 0) return;
     const stillNeeded = (): boolean => connection.isOpen && !this.signal.aborted;
     while (stillNeeded()) {
-      await pause(this.backoff.next(), this.signal);
+      await restUnlessAborted(this.backoff.next(), this.signal);
       if (!stillNeeded()) return;
       const host = others[this.next++ % others.length] as HostAddress;
       if ((await this.ask(host)) === 'rw' && stillNeeded()) {
@@ -112,7 +112,7 @@ function sameHost(a: HostAddress, b: HostAddress): boolean {
 }
 
 /** Resolves after `ms`, or at once when the signal aborts; never rejects. */
-function pause(ms: number, signal: AbortSignal): Promise<void> {
+function restUnlessAborted(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     const done = (): void => {
       clearTimeout(timer);

@@ -26,8 +26,9 @@ export interface Transport {
   promptReconnect: boolean;
   /**
    * Appends one request frame to this tick's batch; its reply comes to `TransportEvents.onReply`,
-   * replies in the order the requests were written. Throws InvalidArgumentError, with nothing
-   * written, when the frame exceeds the server's limit.
+   * replies in the order the requests were written, never before `write` returned. Throws, with
+   * nothing written: ConnectionLossError once closed, InvalidArgumentError when the frame exceeds
+   * the server's limit, ProtocolError when the value does not encode.
    */
   write<T>(xid: number, opcode: number, body: RecordCodec<T> | null, value: T): void;
   /** Sends credentials (xid -4); the answer goes to `onAuthReply`. */

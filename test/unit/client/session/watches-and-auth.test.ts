@@ -98,6 +98,29 @@ describe('Session over a fake transport: credentials', () => {
     expect(fake.names()).toEqual(['connected', 'suspended', 'reconnected']);
   });
 
+  it('a connection that drops in the same read that accepted the credentials is not used: the next one is', async () => {
+    const fake = fakeSession({ auth }, 2);
+    const started = fake.session.start();
+    const early = call(fake.session, OpCode.sync, '/a', { path: '/a' });
+    await settle();
+    const first = fake.dialer.pending.accept();
+    await settle();
+    first.authReply(0);
+    first.drop();
+    await settle();
+    expect(first.written).toEqual([]);
+    expect(fake.names()).toEqual(['suspended']);
+
+    const second = (await nextAttempt(fake)).accept();
+    await settle();
+    second.authReply(0);
+    await started;
+    expect(fake.names()).toEqual(['suspended', 'connected']);
+    expect(second.opcodes).toEqual([OpCode.sync]);
+    second.reply({ body: { path: '/a' } });
+    await expect(early).resolves.toEqual({ path: '/a' });
+  });
+
   it('a refusal fails connect() with AuthFailedError and stops for good: no reconnect storm', async () => {
     const fake = fakeSession({ auth });
     const started = fake.session.start();
