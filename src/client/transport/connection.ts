@@ -158,8 +158,9 @@ export class Connection implements Transport {
       );
     }
     this.counters.framesSent++;
-    this.awaitingReplies++;
+    // Before counting this one: a request on an idle connection leaves on nextTick.
     this.scheduleFlush();
+    this.awaitingReplies++;
   }
 
   sendAuth(packet: AuthPacket): void {
