@@ -140,9 +140,12 @@ export class Authenticator {
     this.inFlightOn = connection;
     for (const entry of this.credentials) this.send(connection, entry);
     if (!awaitAnswers || this.inFlight.length === 0) return true;
-    return new Promise<boolean>((resolve) => {
+    const accepted = await new Promise<boolean>((resolve) => {
       this.firstWait = { connection, done: resolve };
     });
+    // The last answer and the close can come in one read: then the reconnect already under way
+    // adopts the next connection, and nothing may go on this one.
+    return accepted && stillOpen(connection);
   }
 
   private send(connection: Transport, entry: Remembered): void {
@@ -279,4 +282,9 @@ function refusalOf(error: Error, sasl: ResolvedSasl): AuthFailedError | undefine
     `AUTHFAILED: the server refused the SASL ${sasl.mechanism} credentials of ${sasl.username} (${error.code})`,
     { cause: error },
   );
+}
+
+/** Read through a call: after an await, TypeScript would still assume what it saw before it. */
+function stillOpen(transport: Transport): boolean {
+  return transport.isOpen;
 }

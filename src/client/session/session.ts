@@ -214,9 +214,6 @@ export class Session implements AuthPort, ConfirmationPort, ReplyPort {
     this.password = response.passwd ?? NO_PASSWORD;
     this.negotiatedTimeoutMs = response.timeOut;
     if (!(await this.auth.authenticate(connection, !this.adoptedSession))) return;
-    // It dropped while it authenticated (its last answer and the close in one read): the
-    // reconnect already under way adopts the next one; nothing may go on this one.
-    if (connection !== this.connection || !connection.isOpen) return;
     // The Java client's order on a new connection: SetWatches first, then the queued requests.
     for (const { request, codec, body } of setWatchesRequests(this.watches, this.lastZxid, () =>
       this.nextXid(),
