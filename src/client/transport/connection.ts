@@ -158,9 +158,8 @@ export class Connection implements Transport {
       );
     }
     this.counters.framesSent++;
-    // Before counting this one: a request on an idle connection leaves on nextTick.
-    this.scheduleFlush();
     this.awaitingReplies++;
+    this.scheduleFlush();
   }
 
   sendAuth(packet: AuthPacket): void {
