@@ -188,10 +188,12 @@ export class Connection implements Transport {
       this.flushScheduled = false;
       this.writeOut();
     };
-    // nextTick runs after the current microtask cascade has drained, so requests issued from a
-    // chain of promise continuations still share one write. With replies still on their way,
-    // requests issued from them are gathered over the whole I/O pass instead: one write after
-    // it (setImmediate) rather than one per chunk read, which spares the server wake-ups.
+    // With replies on their way, requests issued from them are gathered over the whole I/O pass:
+    // one write after it (setImmediate) rather than one per chunk read, which spares the server
+    // wake-ups. The request being written already counts, so every request batch leaves this
+    // way; nextTick serves only pings and auth packets on an idle connection. (Counting it after
+    // scheduling, so an idle connection's first request left on nextTick, was measured in
+    // docs/benchmarks.md: W1 gained ~1.5%, W3 and W4 lost 10-18%.)
     if (this.awaitingReplies > 0) setImmediate(flush);
     else process.nextTick(flush);
   }
