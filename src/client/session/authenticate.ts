@@ -1,9 +1,8 @@
 import { GetSASLRequest, OpCode, SetSASLResponse } from '../../protocol/index.js';
-import type { RecordCodec } from '../../protocol/index.js';
 import { credential } from '../auth-options.js';
 import type { Credential, ResolvedSasl } from '../auth-options.js';
 import type { Transport } from '../transport/transport.js';
-import type { OutstandingRequest } from './request-queue.js';
+import type { SendOn } from './pending-requests.js';
 import {
   AuthFailedError,
   ConnectionLossError,
@@ -20,13 +19,7 @@ export interface AuthPort {
   /** The connection requests may go on right now (connected and open), if any. */
   usableConnection(): Transport | undefined;
   nextXid(): number;
-  /** Writes a request on `transport` (see PendingRequests.send). */
-  send<T>(
-    transport: Transport,
-    request: OutstandingRequest,
-    body: RecordCodec<T> | null,
-    value: T,
-  ): void;
+  readonly send: SendOn;
   /** Why a new call is refused now (closed, lost, auth failed), if it is. */
   refusal(): Error | undefined;
   /** The server refused our credentials: the session stops for good, without reconnecting. */

@@ -1,6 +1,5 @@
 import { OpCode, SyncRequest, SyncResponse } from '../../protocol/index.js';
 import { ClockWatch, clockOffset } from './clock-watch.js';
-import type { RecordCodec } from '../../protocol/index.js';
 import type { Transport } from '../transport/transport.js';
 import { channels } from './diagnostics.js';
 import type { TrustMessage } from './diagnostics.js';
@@ -11,6 +10,7 @@ import type { SyncTicket } from './leader-trust.js';
 import type { LeaderConfirmationOptions } from './session-types.js';
 import { LossTimer } from './loss-timer.js';
 import type { OutstandingRequest } from './request-queue.js';
+import type { SendOn } from './pending-requests.js';
 
 /** What the confirmation needs of its session. */
 export interface ConfirmationPort {
@@ -18,13 +18,7 @@ export interface ConfirmationPort {
   /** close() was called: the connection is for closeSession now, not to be left. */
   readonly closing: boolean;
   nextXid(): number;
-  /** Writes a request on `transport` (see PendingRequests.send). */
-  send<T>(
-    transport: Transport,
-    request: OutstandingRequest,
-    body: RecordCodec<T> | null,
-    value: T,
-  ): void;
+  readonly send: SendOn;
   /** Told when the deadline passes or the host slept: whatever holds something looks again. */
   readonly onRecheck: () => void;
 }

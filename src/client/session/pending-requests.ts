@@ -12,6 +12,14 @@ export interface UnsentRequest {
   readonly value: unknown;
 }
 
+/** Writes a request on `transport` and waits for its reply there (see PendingRequests.send). */
+export type SendOn = <T>(
+  transport: Transport,
+  request: OutstandingRequest,
+  body: RecordCodec<T> | null,
+  value: T,
+) => void;
+
 /** What the owner of the requests learns from their replies, before each request settles. */
 export interface ReplyPort {
   /** A reply carried a zxid > 0: the newest state of the server this client has seen. */

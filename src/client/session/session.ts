@@ -17,7 +17,7 @@ import { SessionTrust } from './session-trust.js';
 import { ReadOnlyMode } from './read-only-mode.js';
 import type { ReadOnlyProbe } from '../transport/rw-server-probe.js';
 import { PendingRequests } from './pending-requests.js';
-import type { ReplyPort } from './pending-requests.js';
+import type { ReplyPort, SendOn } from './pending-requests.js';
 import { tracedRequest } from './request.js';
 import type { ReplyHook } from './request.js';
 import type { LossCause, SessionOptions, SessionState, StateDetail } from './session-types.js';
@@ -351,7 +351,7 @@ export class Session implements AuthPort, ConfirmationPort, ReplyPort {
   }
 
   /** Writes a request on `transport` (see PendingRequests.send). */
-  readonly send: AuthPort['send'] = (transport, request, body, value) => {
+  readonly send: SendOn = (transport, request, body, value) => {
     this.pending.send(transport, request, body, value);
   };
 
