@@ -2,7 +2,7 @@
 import js from '@eslint/js';
 import { defineConfig } from 'eslint/config';
 import tseslint from 'typescript-eslint';
-import { clientParts } from './lint/client-parts.js';
+import { clientParts, recipeParts } from './lint/parts.js';
 
 /**
  * The layers: protocol → client → recipes → cli, with testing on the client.
@@ -56,10 +56,11 @@ export default defineConfig(
   },
   ...layerRules,
   {
-    files: ['src/client/**/*.ts'],
-    plugins: { zkcoord: { rules: { 'client-parts': clientParts } } },
-    rules: { 'zkcoord/client-parts': 'error' },
+    files: ['src/**/*.ts'],
+    plugins: { zkcoord: { rules: { 'client-parts': clientParts, 'recipe-parts': recipeParts } } },
   },
+  { files: ['src/client/**/*.ts'], rules: { 'zkcoord/client-parts': 'error' } },
+  { files: ['src/recipes/**/*.ts'], rules: { 'zkcoord/recipe-parts': 'error' } },
   {
     files: ['test/**/*.ts', 'bench/**/*.ts'],
     rules: {

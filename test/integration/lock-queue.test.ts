@@ -9,7 +9,7 @@ import type {
 } from '../../src/index.js';
 import { LockTimeoutError, Mutex, ReadWriteLock } from '../../src/recipes/index.js';
 import type { Lease, ReadLock, WriteLock } from '../../src/recipes/index.js';
-import { watchIfPresent } from '../../src/recipes/internal/node-watch.js';
+import { watchIfPresent } from '../../src/recipes/coordination/node-watch.js';
 import { clientsClosedAfterEach, uniqueRoot } from './helpers.js';
 
 // How a waiter moves through the queue: what it asks the server, and when.

@@ -2,7 +2,7 @@ import diagnosticsChannel from 'node:diagnostics_channel';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RequestEndMessage, RequestStartMessage, ZooKeeper } from '../../src/index.js';
 import { Semaphore, SemaphoreLeasesMismatchError } from '../../src/recipes/index.js';
-import { GiveUp } from '../../src/recipes/internal/give-up.js';
+import { GiveUp } from '../../src/recipes/coordination/give-up.js';
 import { checkLeasesRecord } from '../../src/recipes/semaphore/leases-record.js';
 import { rejectionOf, uniqueRoot } from './helpers.js';
 import { childrenOf, sessions, waitFor } from './recipe-helpers.js';

@@ -1,3 +1,3 @@
 export { MultiLock } from './multi-lock.js';
 export type { Lockable } from './multi-lock.js';
-export { MultiLease } from '../internal/multi-lease.js';
+export { MultiLease } from '../lock-core/multi-lease.js';

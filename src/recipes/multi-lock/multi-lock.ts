@@ -1,10 +1,10 @@
 import { InvalidArgumentError } from '../../client/index.js';
-import { LockTimeoutError } from '../internal/errors.js';
-import { validateTimeout } from '../internal/give-up.js';
-import type { AcquireOptions } from '../internal/give-up.js';
-import type { LockLease } from '../internal/lock-lease.js';
-import { MultiLease, releaseInReverse } from '../internal/multi-lease.js';
-import { withLease } from '../internal/lock-lease.js';
+import { LockTimeoutError } from '../coordination/errors.js';
+import { validateTimeout } from '../coordination/give-up.js';
+import type { AcquireOptions } from '../coordination/give-up.js';
+import type { LockLease } from '../lock-core/lock-lease.js';
+import { MultiLease, releaseInReverse } from '../lock-core/multi-lease.js';
+import { withLease } from '../lock-core/lock-lease.js';
 
 /** Anything a MultiLock can take part of: a Mutex, either half of a ReadWriteLock, a Semaphore. */
 export interface Lockable {

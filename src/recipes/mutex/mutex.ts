@@ -1,7 +1,7 @@
 import type { ZooKeeper } from '../../client/index.js';
-import { mutexDriver } from '../internal/mutex-driver.js';
-import { QueueLock } from '../internal/queue-lock.js';
-import type { LockOptions } from '../internal/queue-lock.js';
+import { mutexDriver } from '../lock-core/mutex-driver.js';
+import { QueueLock } from '../lock-core/queue-lock.js';
+import type { LockOptions } from '../lock-core/queue-lock.js';
 
 export { mutexDriver };
 export type MutexOptions = LockOptions;

@@ -1,10 +1,10 @@
 import type { ZooKeeper } from '../../client/index.js';
-import type { QueueEntry } from '../internal/introspection.js';
-import type { LockDriver } from '../internal/lock-queue.js';
-import { sequenceOf } from '../internal/node-names.js';
-import type { Participant } from '../internal/node-names.js';
-import { QueueLock } from '../internal/queue-lock.js';
-import type { LockOptions } from '../internal/queue-lock.js';
+import type { QueueEntry } from '../lock-core/introspection.js';
+import type { LockDriver } from '../lock-core/queue-wait.js';
+import { sequenceOf } from '../coordination/node-names.js';
+import type { Participant } from '../coordination/node-names.js';
+import { QueueLock } from '../lock-core/queue-lock.js';
+import type { LockOptions } from '../lock-core/queue-lock.js';
 
 export type ReadWriteLockOptions = LockOptions;
 

@@ -1,9 +1,9 @@
 import { BadVersionError, NodeExistsError, NoNodeError } from '../../client/index.js';
 import type { GetDataResult, ZooKeeper } from '../../client/index.js';
-import { readThrough } from '../internal/connection-trouble.js';
-import { SemaphoreLeasesMismatchError } from '../internal/errors.js';
-import type { GiveUp } from '../internal/give-up.js';
-import { ensureContainers } from '../internal/parents.js';
+import { readThrough } from '../coordination/connection-trouble.js';
+import { SemaphoreLeasesMismatchError } from '../coordination/errors.js';
+import type { GiveUp } from '../coordination/give-up.js';
+import { ensureContainers } from '../coordination/parents.js';
 
 /** Each round that goes again means another process's write on the path won; so many is a bug. */
 const MAX_ROUNDS = 20;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ClientClosedError, SessionExpiredError } from '../../../src/index.js';
 import type { ZooKeeper } from '../../../src/index.js';
-import { GiveUp } from '../../../src/recipes/internal/give-up.js';
+import { GiveUp } from '../../../src/recipes/coordination/give-up.js';
 import { StubClient } from './stub-client.js';
 
 // Which session a wait belongs to, without a server: test/integration/lease-edges.test.ts shows

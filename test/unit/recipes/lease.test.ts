@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ZooKeeper, ZooKeeperState } from '../../../src/index.js';
 import { Lease, LeaseLostError, MultiLease } from '../../../src/recipes/index.js';
 import type { LeaseLossCause, LostOn } from '../../../src/recipes/index.js';
-import type { NodeWatch, NodeWatchEnd } from '../../../src/recipes/internal/node-watch.js';
+import type { NodeWatch, NodeWatchEnd } from '../../../src/recipes/coordination/node-watch.js';
 import { OWNER, StubClient } from './stub-client.js';
 
 // The lease's own decisions, without a server: what it reads of the client (state, session id,

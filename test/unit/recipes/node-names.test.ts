@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { SequenceWrappedError } from '../../../src/recipes/internal/errors.js';
+import { SequenceWrappedError } from '../../../src/recipes/coordination/errors.js';
 import {
   protectedPrefix,
   queueOrder,
   sequenceOf,
   unwrappedQueue,
-} from '../../../src/recipes/internal/node-names.js';
+} from '../../../src/recipes/coordination/node-names.js';
 
 const markers = ['lock-', '__lock__'];
 

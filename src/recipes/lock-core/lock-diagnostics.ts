@@ -1,5 +1,5 @@
 import diagnosticsChannel from 'node:diagnostics_channel';
-import type { LeaseLossCause } from './errors.js';
+import type { LeaseLossCause } from '../coordination/errors.js';
 
 /** `zkcoord:lock`: every acquire's outcome and every hold's end, for lock wait / hold metrics. */
 export const lockChannel = diagnosticsChannel.channel('zkcoord:lock');

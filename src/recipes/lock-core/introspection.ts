@@ -1,7 +1,7 @@
 import { NoNodeError } from '../../client/index.js';
 import type { Stat, ZooKeeper } from '../../client/index.js';
-import type { LockDriver } from './lock-queue.js';
-import { queueOrder } from './node-names.js';
+import type { LockDriver } from './queue-wait.js';
+import { queueOrder } from '../coordination/node-names.js';
 
 /** One node in a lock's queue. */
 export interface QueueEntry {

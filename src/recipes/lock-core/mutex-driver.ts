@@ -1,5 +1,5 @@
-import type { LockDriver } from './lock-queue.js';
-import type { Participant } from './node-names.js';
+import type { LockDriver } from './queue-wait.js';
+import type { Participant } from '../coordination/node-names.js';
 
 /** Curator's InterProcessMutex node name; kazoo's `Lock` uses `__lock__`. */
 const NODE_NAME = 'lock-';

@@ -1,5 +1,5 @@
-import { abortable } from './abortable.js';
-import { LeaseLostError } from './errors.js';
+import { abortable } from '../coordination/abortable.js';
+import { LeaseLostError } from '../coordination/errors.js';
 import type { LockLease } from './lock-lease.js';
 
 /**

@@ -1,15 +1,15 @@
 import type { Data, ZooKeeper } from '../../client/index.js';
 import { validatePath } from '../../client/index.js';
-import { validateTimeout } from './give-up.js';
+import { validateTimeout } from '../coordination/give-up.js';
 import { holderData } from './holder-data.js';
 import { describeQueue } from './introspection.js';
 import type { QueueEntry } from './introspection.js';
-import { Lease, validateLostOn } from './lease.js';
-import type { LostOn } from './lease.js';
+import { Lease, validateLostOn } from './node-lease.js';
+import type { LostOn } from './node-lease.js';
 import { traceAcquire } from './lock-diagnostics.js';
 import { withLease } from './lock-lease.js';
-import { acquireNode } from './lock-queue.js';
-import type { LockDriver, QueuedNode, WaitOptions } from './lock-queue.js';
+import { acquireNode } from './queue-wait.js';
+import type { LockDriver, QueuedNode, WaitOptions } from './queue-wait.js';
 
 /** The options every queue lock takes. */
 export interface LockOptions {

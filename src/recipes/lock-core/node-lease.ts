@@ -13,12 +13,12 @@ import type {
   ZooKeeper,
   ZooKeeperState,
 } from '../../client/index.js';
-import { abortable } from './abortable.js';
-import { isConnectionTrouble, retryPause } from './connection-trouble.js';
-import { LeaseLostError } from './errors.js';
-import type { LeaseLossCause } from './errors.js';
+import { abortable } from '../coordination/abortable.js';
+import { isConnectionTrouble, retryPause } from '../coordination/connection-trouble.js';
+import { LeaseLostError } from '../coordination/errors.js';
+import type { LeaseLossCause } from '../coordination/errors.js';
 import type { LockLease } from './lock-lease.js';
-import { NodeWatch } from './node-watch.js';
+import { NodeWatch } from '../coordination/node-watch.js';
 import { publishLockEnd } from './lock-diagnostics.js';
 
 /** When a hold stops being trusted: as soon as the connection is suspended, or only once the session is lost. */

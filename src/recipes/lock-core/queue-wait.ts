@@ -1,16 +1,16 @@
 import { SessionExpiredError } from '../../client/index.js';
 import type { Data, ZooKeeper } from '../../client/index.js';
-import { LeaseLostError } from './errors.js';
-import { readThrough } from './connection-trouble.js';
-import { GiveUp } from './give-up.js';
-import type { AcquireOptions } from './give-up.js';
-import { deleteUntilGone } from './lease.js';
-import { unwrappedQueue } from './node-names.js';
-import type { Participant } from './node-names.js';
-import { NodeWatch, watchIfPresent } from './node-watch.js';
-import type { NodeWatchSet } from './node-watch.js';
-import { protectedCreate } from './protected-create.js';
-import type { CreatedNode } from './protected-create.js';
+import { LeaseLostError } from '../coordination/errors.js';
+import { readThrough } from '../coordination/connection-trouble.js';
+import { GiveUp } from '../coordination/give-up.js';
+import type { AcquireOptions } from '../coordination/give-up.js';
+import { deleteUntilGone } from './node-lease.js';
+import { unwrappedQueue } from '../coordination/node-names.js';
+import type { Participant } from '../coordination/node-names.js';
+import { NodeWatch, watchIfPresent } from '../coordination/node-watch.js';
+import type { NodeWatchSet } from '../coordination/node-watch.js';
+import { protectedCreate } from '../coordination/protected-create.js';
+import type { CreatedNode } from '../coordination/protected-create.js';
 
 /** How one kind of lock reads the queue (Curator's "lock internals driver"). */
 export interface LockDriver {
