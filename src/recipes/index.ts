@@ -4,7 +4,7 @@
 export { Mutex } from './mutex/index.js';
 export type { MutexOptions } from './mutex/index.js';
 export { Lease } from './lock-core/node-lease.js';
-export type { LostOn } from './lock-core/node-lease.js';
+export type { LostOn } from './coordination/hold-policy.js';
 export {
   LeaseLostError,
   LockTimeoutError,

@@ -1,12 +1,8 @@
-import {
-  AuthFailedError,
-  ClientClosedError,
-  InvalidArgumentError,
-  SessionExpiredError,
-} from '../../client/index.js';
+import { InvalidArgumentError, SessionExpiredError } from '../../client/index.js';
 import type { ZooKeeper } from '../../client/index.js';
 import { abortable } from './abortable.js';
 import { LockTimeoutError } from './errors.js';
+import { waitEndFor } from './hold-policy.js';
 
 /** How long an acquire may wait, and what may end the wait early. */
 export interface AcquireOptions {
@@ -59,11 +55,9 @@ export class GiveUp {
     if (options.signal?.aborted === true) this.onAbort();
     this.session = zk.sessionDeadline === undefined ? undefined : zk.sessionId;
     this.stopObserving = zk.observeState((state) => {
-      if (state === 'lost') this.controller.abort(new SessionExpiredError(path));
-      // Also as close() begins (no state change): the server is about to delete our node.
-      if (state === 'closed' || zk.closing) this.controller.abort(new ClientClosedError());
-      // The client stops for good: no watch will fire and no request will be answered.
-      if (state === 'authFailed') this.controller.abort(new AuthFailedError(path));
+      // Also told as close() begins, with no state change: see waitEndFor.
+      const end = waitEndFor(zk, state, path);
+      if (end !== undefined) this.controller.abort(end);
       if (state === 'connected') this.inSession(zk.sessionId);
     });
   }

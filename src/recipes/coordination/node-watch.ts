@@ -1,6 +1,6 @@
 import { NoAuthError, NoNodeError } from '../../client/index.js';
 import type { WatchEvent, ZooKeeper } from '../../client/index.js';
-import { isConnectionTrouble, retryPause } from './connection-trouble.js';
+import { isConnectionTrouble, TroublePauses } from './connection-trouble.js';
 
 /** How a watched node's watch ended: the node is gone, or the session that watched it is. */
 export type NodeWatchEnd = 'deleted' | 'sessionEnded';
@@ -33,6 +33,7 @@ export class NodeWatch {
   }
 
   private async run(): Promise<void> {
+    let pauses = new TroublePauses();
     while (!this.stopped) {
       let event;
       try {
@@ -41,11 +42,12 @@ export class NodeWatch {
           this.end('deleted');
           return;
         }
+        pauses = new TroublePauses();
         event = await watch.event;
       } catch (error) {
         if (isConnectionTrouble(error)) {
           // The watch may not be set: set it again once the connection is back.
-          await retryPause();
+          await pauses.next();
           continue;
         }
         this.end('sessionEnded');

@@ -1,6 +1,6 @@
 import { NoNodeError, NodeExistsError } from '../../client/index.js';
 import type { ZooKeeper } from '../../client/index.js';
-import { isConnectionTrouble, retryPause } from './connection-trouble.js';
+import { throughTrouble } from './connection-trouble.js';
 
 /** Enough for any real race with the container reaper; a path that keeps vanishing is a bug. */
 const MAX_ROUNDS = 20;
@@ -12,16 +12,10 @@ const MAX_ROUNDS = 20;
  * us start again from the top, and connection trouble makes us repeat the step.
  */
 export async function ensureContainers(zk: ZooKeeper, path: string): Promise<void> {
-  for (let round = 1; ; round++) {
-    try {
-      await createLevels(zk, path);
-      return;
-    } catch (error) {
-      const again = error instanceof NoNodeError || isConnectionTrouble(error);
-      if (!again || round >= MAX_ROUNDS) throw error;
-    }
-    await retryPause();
-  }
+  await throughTrouble(() => createLevels(zk, path), {
+    again: (error) => error instanceof NoNodeError,
+    tries: MAX_ROUNDS,
+  });
 }
 
 async function createLevels(zk: ZooKeeper, path: string): Promise<void> {

@@ -1,6 +1,6 @@
 import { NoNodeError } from '../../client/index.js';
 import type { Data, Stat, ZooKeeper } from '../../client/index.js';
-import { isConnectionTrouble, retryPause } from './connection-trouble.js';
+import { isConnectionTrouble, throughTrouble, TroublePauses } from './connection-trouble.js';
 import { protectedPrefix } from './node-names.js';
 import { ensureContainers } from './parents.js';
 
@@ -27,6 +27,7 @@ export async function protectedCreate(
   data: Data,
   checkAborted: () => void,
 ): Promise<CreatedNode> {
+  const pauses = new TroublePauses();
   for (;;) {
     checkAborted();
     const prefix = protectedPrefix();
@@ -48,7 +49,7 @@ export async function protectedCreate(
     }
     const found = await findOurs(zk, parent, prefix);
     if (found !== undefined) return found;
-    await retryPause();
+    await pauses.next();
   }
 }
 
@@ -70,7 +71,7 @@ async function findOurs(
   parent: string,
   prefix: string,
 ): Promise<CreatedNode | undefined> {
-  for (;;) {
+  const look = async (): Promise<CreatedNode | undefined> => {
     try {
       await zk.sync(parent);
       const { children } = await zk.getChildren(parent);
@@ -85,10 +86,10 @@ async function findOurs(
       return undefined;
     } catch (error) {
       if (error instanceof NoNodeError) return undefined;
-      if (!isConnectionTrouble(error)) throw error;
-      await retryPause();
+      throw error;
     }
-  }
+  };
+  return throughTrouble(look);
 }
 
 async function deleteQuietly(zk: ZooKeeper, path: string): Promise<void> {

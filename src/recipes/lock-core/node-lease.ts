@@ -1,37 +1,13 @@
-import {
-  AuthFailedError,
-  ClientClosedError,
-  InvalidArgumentError,
-  NoNodeError,
-  NotReadOnlyError,
-  SessionExpiredError,
-} from '../../client/index.js';
-import type {
-  CheckOpResult,
-  Stat,
-  Transaction,
-  ZooKeeper,
-  ZooKeeperState,
-} from '../../client/index.js';
+import type { CheckOpResult, Stat, Transaction, ZooKeeper } from '../../client/index.js';
 import { abortable } from '../coordination/abortable.js';
-import { isConnectionTrouble, retryPause } from '../coordination/connection-trouble.js';
+import { deleteUntilGone } from '../coordination/delete-owned.js';
+import { trustEnded } from '../coordination/hold-policy.js';
+import type { LostOn } from '../coordination/hold-policy.js';
 import { LeaseLostError } from '../coordination/errors.js';
 import type { LeaseLossCause } from '../coordination/errors.js';
 import type { LockLease } from './lock-lease.js';
 import { NodeWatch } from '../coordination/node-watch.js';
 import { publishLockEnd } from './lock-diagnostics.js';
-
-/** When a hold stops being trusted: as soon as the connection is suspended, or only once the session is lost. */
-export type LostOn = 'suspended' | 'lost';
-
-/** The `lostOn` option, checked at run time too, defaulting to the safe `'suspended'`. */
-export function validateLostOn(value: unknown): LostOn {
-  if (value === undefined) return 'suspended';
-  if (value === 'suspended' || value === 'lost') return value;
-  throw new InvalidArgumentError(
-    `lostOn must be 'suspended' or 'lost', got ${typeof value === 'string' ? value : typeof value}`,
-  );
-}
 
 /** The node a lease rests on, as its create (or the read that found it) returned it. */
 export interface LeaseNode {
@@ -158,63 +134,5 @@ export class Lease implements LockLease {
 
   async [Symbol.asyncDispose](): Promise<void> {
     await this.release();
-  }
-}
-
-/**
- * Why a hold of `owner`'s can no longer be trusted right now, if it cannot: from the state, the
- * session (a new one means ours is gone, with our node), and the session's deadline — the one
- * the leader confirmed — which a timer may not have acted on yet when the event loop stalled.
- */
-function trustEnded(zk: ZooKeeper, owner: bigint, lostOn: LostOn): LeaseLossCause | undefined {
-  const cause = lossCauseFor(zk.state, lostOn);
-  if (cause !== undefined) return cause;
-  // closeSession is on its way: the server deletes our node before `closed` is reported.
-  if (zk.closing) return 'closed';
-  if (zk.sessionId !== owner) return 'lost';
-  const deadline = zk.sessionDeadline;
-  return deadline !== undefined && performance.now() >= deadline ? 'unconfirmed' : undefined;
-}
-
-function lossCauseFor(state: ZooKeeperState, lostOn: LostOn): LeaseLossCause | undefined {
-  switch (state) {
-    // A read-only server cannot vouch for the session: the quorum may be expiring it meanwhile.
-    case 'suspended':
-    case 'readOnly':
-      return lostOn === 'suspended' ? 'suspended' : undefined;
-    // The client stops talking to the servers, so the session will expire: the hold is gone.
-    case 'lost':
-    case 'authFailed':
-      return 'lost';
-    case 'closed':
-      return 'closed';
-    default:
-      return undefined;
-  }
-}
-
-/**
- * Deletes an ephemeral node of session `owner` until it is confirmed gone: through connection
- * loss and request timeouts it tries again; when the session or the client ends, the server
- * removes the node itself, so there is nothing left to do — and a delete sent on a later session
- * would only wait for that session to connect, however long the outage. On a read-only server the
- * node is an earlier session's (a read-only server's own sessions cannot create nodes), already
- * reported lost: the quorum deletes it when it expires it.
- */
-export async function deleteUntilGone(zk: ZooKeeper, path: string, owner: bigint): Promise<void> {
-  for (;;) {
-    if (zk.sessionId !== owner) return;
-    try {
-      await zk.delete(path);
-      return;
-    } catch (error) {
-      if (error instanceof NoNodeError) return;
-      if (error instanceof SessionExpiredError || error instanceof ClientClosedError) return;
-      if (error instanceof NotReadOnlyError) return;
-      // The client stopped for good; the node goes with the session when it expires.
-      if (error instanceof AuthFailedError) return;
-      if (!isConnectionTrouble(error)) throw error;
-    }
-    await retryPause();
   }
 }

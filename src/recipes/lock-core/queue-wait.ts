@@ -4,7 +4,7 @@ import { LeaseLostError } from '../coordination/errors.js';
 import { readThrough } from '../coordination/connection-trouble.js';
 import { GiveUp } from '../coordination/give-up.js';
 import type { AcquireOptions } from '../coordination/give-up.js';
-import { deleteUntilGone } from './node-lease.js';
+import { deleteUntilGone } from '../coordination/delete-owned.js';
 import { unwrappedQueue } from '../coordination/node-names.js';
 import type { Participant } from '../coordination/node-names.js';
 import { NodeWatch, watchIfPresent } from '../coordination/node-watch.js';
