@@ -1,5 +1,5 @@
 import { aclGet, aclSet } from './data-admin.js';
-import { dataCommands } from './commands.js';
+import { dataCommands } from './data-commands.js';
 import { Exit } from './exit-codes.js';
 import { LOCK_OPTIONS } from './lock-args.js';
 import { SERVER_OPTIONS } from './server.js';

@@ -1,6 +1,6 @@
 import { aclText, parseAcl, permsText } from './acl-text.js';
 import { UsageError } from './args.js';
-import { defineCommand, noMoreArguments, pathArgument, versionFlag } from './command.js';
+import { defineCommand, noMoreArguments, pathArgument, versionFlag } from './define-command.js';
 import { statJson } from './format.js';
 
 /** `acl get`, `acl set`, `whoami`, `sync`: about access and the session rather than data. */

@@ -1,5 +1,5 @@
 import { NoNodeError } from '../index.js';
-import { defineCommand, noMoreArguments, pathArgument } from './command.js';
+import { defineCommand, noMoreArguments, pathArgument } from './define-command.js';
 import { dataFormatFlag, dataJson, dataText, statJson, statText } from './format.js';
 import { paths, walk } from './walk.js';
 import type { TreeNode } from './walk.js';

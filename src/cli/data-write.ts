@@ -7,7 +7,7 @@ import {
   noMoreArguments,
   pathArgument,
   versionFlag,
-} from './command.js';
+} from './define-command.js';
 import { parseLongDuration } from './durations.js';
 import { statJson } from './format.js';
 import { removeTree } from './walk.js';

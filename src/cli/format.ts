@@ -1,6 +1,6 @@
 import type { Stat } from '../index.js';
 import { UsageError } from './args.js';
-import { DataError } from './command.js';
+import { DataError } from './define-command.js';
 
 /** The Stat with its bigints as decimal strings, fields named as in the library. */
 export function statJson(stat: Stat): Record<keyof Stat, string | number> {

@@ -1,6 +1,6 @@
 import { validatePath } from '../index.js';
 import { parseArgs, UsageError } from './args.js';
-import { connectString } from './command.js';
+import { connectString } from './define-command.js';
 import { parseDuration } from './durations.js';
 import {
   SECURITY_BOOLEAN,

@@ -1,12 +1,12 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
 import { UsageError } from './args.js';
-import { dataCommands, runAcl } from './commands.js';
+import { dataCommands, runAcl } from './data-commands.js';
 import { runCompletion } from './completion.js';
 import { runDemo } from './demo.js';
 import { demoUsage, parseDemoArgs } from './demo-args.js';
 import { runDemoWorker } from './demo-worker.js';
-import { runLock } from './lock.js';
+import { runLock } from './run-under-lock.js';
 import { runServer } from './server.js';
 
 const usage = `zkcoord — distributed locks and coordination on Apache ZooKeeper

@@ -1,6 +1,6 @@
 import { SessionExpiredError, ZkCoordError } from '../index.js';
 import type { PersistentWatchEvent } from '../index.js';
-import { defineCommand, noMoreArguments, pathArgument } from './command.js';
+import { defineCommand, noMoreArguments, pathArgument } from './define-command.js';
 import { SignalTrap } from './signal-trap.js';
 
 /** `watch`: a persistent (or recursive) watch printed one event per line until stopped. */

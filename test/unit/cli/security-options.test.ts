@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseArgs, UsageError } from '../../../src/cli/args.js';
-import { ageText } from '../../../src/cli/locks.js';
+import { ageText } from '../../../src/cli/list-locks.js';
 import { detectKind } from '../../../src/cli/lock-queue-view.js';
 import {
   SECURITY_BOOLEAN,

@@ -1,5 +1,5 @@
 import { UsageError } from './args.js';
-import { defineCommand, noMoreArguments, pathArgument } from './command.js';
+import { defineCommand, noMoreArguments, pathArgument } from './define-command.js';
 import { LOCK_KINDS, readLockQueue } from './lock-queue-view.js';
 import type { LockKindName, LockQueueEntry, LockQueueView } from './lock-queue-view.js';
 

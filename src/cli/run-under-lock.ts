@@ -2,7 +2,7 @@ import { ZooKeeper } from '../index.js';
 import { LeaseLostError, LockTimeoutError } from '../recipes/index.js';
 import type { LockLease } from '../recipes/index.js';
 import { UsageError } from './args.js';
-import { describeFailure as describeCommandFailure, messageOf } from './command.js';
+import { describeFailure as describeCommandFailure, messageOf } from './define-command.js';
 import { Exit } from './exit-codes.js';
 import { signalChild, startChild } from './child.js';
 import { lockUsage, parseLockArgs } from './lock-args.js';

@@ -1,9 +1,9 @@
-import type { Command } from './command.js';
+import type { Command } from './define-command.js';
 import { aclGet, aclSet, sync, whoami } from './data-admin.js';
 import { get, ls, stat, tree } from './data-read.js';
 import { create, rm, set } from './data-write.js';
 import { Exit } from './exit-codes.js';
-import { locks } from './locks.js';
+import { locks } from './list-locks.js';
 import { watch } from './watch.js';
 
 /** The data commands by the name typed after `zkcoord`; `acl` has subcommands of its own. */
