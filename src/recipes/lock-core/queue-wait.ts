@@ -11,6 +11,7 @@ import { NodeWatch, watchIfPresent } from '../coordination/node-watch.js';
 import type { NodeWatchSet } from '../coordination/node-watch.js';
 import { protectedCreate } from '../coordination/protected-create.js';
 import type { CreatedNode } from '../coordination/protected-create.js';
+import { afterDeletion, standingIn } from './queue-position.js';
 
 /** How one kind of lock reads the queue (Curator's "lock internals driver"). */
 export interface LockDriver {
@@ -74,7 +75,7 @@ export async function acquireNode(
     unwrappedQueue(path, [node.name], driver.markers);
     // Issued in the same tick as the listing below, so both leave in one write.
     ownNode = new NodeWatch(zk, node.path);
-    const list = async (): Promise<Participant[]> =>
+    const list = async (): Promise<readonly Participant[]> =>
       unwrappedQueue(
         path,
         (await readThrough(give, () => zk.getChildren(path))).children,
@@ -96,10 +97,9 @@ export async function acquireNode(
     };
     for (;;) {
       give.check();
-      const ourIndex = queue.findIndex((p) => p.name === name);
-      if (ourIndex === -1) throw new LeaseLostError(node.path, 'nodeDeleted');
-      const blocker = driver.blocker(queue, ourIndex);
-      const position = blocker === undefined ? 0 : ourIndex;
+      const standing = standingIn(queue, name, driver);
+      if (standing === undefined) throw new LeaseLostError(node.path, 'nodeDeleted');
+      const { position, blocker, ahead } = standing;
       if (position !== lastPosition) options.onPosition?.(position);
       lastPosition = position;
       if (blocker === undefined) return { node, ownNode };
@@ -108,20 +108,10 @@ export async function acquireNode(
         await deleteUntilGone(zk, node.path, node.stat.ephemeralOwner);
         return undefined;
       }
-      const blockerIndex = queue.findIndex((p) => p.name === blocker);
-      // Only when the blocker is right ahead of us: readers share their blocker (the writer
-      // ahead), and all of them watching the node before it would wake together.
-      const ahead =
-        blockerIndex > 0 && blockerIndex === ourIndex - 1
-          ? queue[blockerIndex - 1]?.name
-          : undefined;
-      // Only a node at the head of this listing can go without a new listing, and only while
-      // the head is our blocker or the node ahead of it do we keep the listing; then only the
-      // nodes up to ours matter: drop the rest, so that many waiters do not each keep them all.
-      queue = blockerIndex >= 0 && blockerIndex <= 1 ? queue.slice(0, ourIndex + 1) : [];
-      const gone = async (which: string): Promise<Participant[]> => {
+      queue = standing.kept;
+      const gone = async (which: string): Promise<readonly Participant[]> => {
         watching.delete(which);
-        return queue[0]?.name === which ? queue.slice(1) : list();
+        return afterDeletion(queue, which) ?? list();
       };
       for (const which of watching.keys())
         if (which !== blocker && which !== ahead) watching.delete(which);

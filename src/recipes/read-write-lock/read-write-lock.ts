@@ -32,8 +32,8 @@ function blocker(queue: readonly Participant[], ourIndex: number): string | unde
   return undefined;
 }
 
-const readDriver: LockDriver = { nodeName: READ_NAME, markers: MARKERS, blocker };
-const writeDriver: LockDriver = { nodeName: WRITE_NAME, markers: MARKERS, blocker };
+export const readDriver: LockDriver = { nodeName: READ_NAME, markers: MARKERS, blocker };
+export const writeDriver: LockDriver = { nodeName: WRITE_NAME, markers: MARKERS, blocker };
 
 /**
  * The shared half: held by any number of readers together while no writer is ahead of them in
