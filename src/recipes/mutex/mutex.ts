@@ -14,6 +14,16 @@ export type MutexOptions = LockOptions;
  * `acquire({ timeout, signal, onPosition })`, `tryAcquire()` (the lock if nobody holds it or waits
  * for it, else undefined at once), `withLock(fn, options)`, `participants()`, `holder()`.
  *
+ * The algorithm (the lock core's, `lock-core/queue-wait.ts`, with `mutexDriver`'s rule):
+ * 1. Create `<path>/_c_<uuid>-lock-` ephemeral-sequential. After a lost reply, find it again by
+ *    its uuid and keep it only if our session owns it.
+ * 2. List the children and order them by sequence number: the lowest holds the lock.
+ * 3. Otherwise watch only the node just ahead of ours — and, when that one is second, the first
+ *    too, so that the listing is made before the hand-over. When a watched node goes, go back to
+ *    2; when it headed our last listing, go on from the rest of it without listing again.
+ * 4. `release()`, a timeout, an abort or the session's end deletes our node: the next waiter's
+ *    watch fires.
+ *
  * ```ts
  * const mutex = new Mutex(zk, '/locks/report');
  * await using lease = await mutex.acquire({ timeout: 10_000 });
