@@ -1,6 +1,6 @@
 import { NoNodeError } from '../../client/index.js';
 import type { Stat, ZooKeeper } from '../../client/index.js';
-import type { LockDriver } from './queue-wait.js';
+import type { LockDriver } from './lock-driver.js';
 import { queueOrder } from '../coordination/node-names.js';
 
 /** One node in a lock's queue. */

@@ -1,4 +1,4 @@
-import type { LockDriver } from './queue-wait.js';
+import type { LockDriver } from './lock-driver.js';
 import type { Participant } from '../coordination/node-names.js';
 
 /** Curator's InterProcessMutex node name; kazoo's `Lock` uses `__lock__`. */

@@ -10,7 +10,8 @@ import { Lease } from './node-lease.js';
 import { traceAcquire } from './lock-diagnostics.js';
 import { withLease } from './lock-lease.js';
 import { acquireNode } from './queue-wait.js';
-import type { LockDriver, QueuedNode, WaitOptions } from './queue-wait.js';
+import type { LockDriver } from './lock-driver.js';
+import type { QueuedNode, WaitOptions } from './queue-wait.js';
 
 /** The options every queue lock takes. */
 export interface LockOptions {

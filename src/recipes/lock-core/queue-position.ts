@@ -1,5 +1,5 @@
 import type { Participant } from '../coordination/node-names.js';
-import type { LockDriver } from './queue-wait.js';
+import type { LockDriver } from './lock-driver.js';
 
 /** Where a waiter stands in a listing of the queue, and what it watches from there. */
 export interface Standing {

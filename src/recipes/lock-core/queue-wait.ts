@@ -11,20 +11,8 @@ import { NodeWatch, watchIfPresent } from '../coordination/node-watch.js';
 import type { NodeWatchSet } from '../coordination/node-watch.js';
 import { protectedCreate } from '../coordination/protected-create.js';
 import type { CreatedNode } from '../coordination/protected-create.js';
+import type { LockDriver } from './lock-driver.js';
 import { afterDeletion, standingIn } from './queue-position.js';
-
-/** How one kind of lock reads the queue (Curator's "lock internals driver"). */
-export interface LockDriver {
-  /** Our node's name before the sequence number, e.g. `lock-`. */
-  readonly nodeName: string;
-  /**
-   * The node names (before the sequence number) that take part in this lock's queue: ours first,
-   * then those of other libraries that contend on the same path.
-   */
-  readonly markers: readonly string[];
-  /** Undefined when the node at `ourIndex` holds the lock; else the name of the node to wait for. */
-  readonly blocker: (queue: readonly Participant[], ourIndex: number) => string | undefined;
-}
 
 export interface WaitOptions extends AcquireOptions {
   /** Told our place in the queue (0 = holding) each time it changes. */

@@ -1,6 +1,6 @@
 import type { ZooKeeper } from '../../client/index.js';
 import type { QueueEntry } from '../lock-core/introspection.js';
-import type { LockDriver } from '../lock-core/queue-wait.js';
+import type { LockDriver } from '../lock-core/lock-driver.js';
 import { sequenceOf } from '../coordination/node-names.js';
 import type { Participant } from '../coordination/node-names.js';
 import { QueueLock } from '../lock-core/queue-lock.js';

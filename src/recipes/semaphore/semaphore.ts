@@ -12,7 +12,7 @@ import { validateLostOn } from '../coordination/hold-policy.js';
 import type { LostOn } from '../coordination/hold-policy.js';
 import { Lease } from '../lock-core/node-lease.js';
 import { acquireNode, createNode } from '../lock-core/queue-wait.js';
-import type { LockDriver } from '../lock-core/queue-wait.js';
+import type { LockDriver } from '../lock-core/lock-driver.js';
 import { MultiLease } from '../lock-core/multi-lease.js';
 import { mutexDriver } from '../lock-core/mutex-driver.js';
 import type { CreatedNode } from '../coordination/protected-create.js';

@@ -52,7 +52,7 @@ class ServerOfOne {
 }
 
 function create(server: ServerOfOne) {
-  return protectedCreate(server as unknown as ZooKeeper, '/lock', 'lock-', null, () => undefined);
+  return protectedCreate(server as unknown as ZooKeeper, '/lock', 'lock-', '', () => undefined);
 }
 
 beforeEach(() => {

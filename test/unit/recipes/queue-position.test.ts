@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { queueOrder } from '../../../src/recipes/coordination/node-names.js';
 import { mutexDriver } from '../../../src/recipes/lock-core/mutex-driver.js';
 import { afterDeletion, standingIn } from '../../../src/recipes/lock-core/queue-position.js';
-import type { LockDriver } from '../../../src/recipes/lock-core/queue-wait.js';
+import type { LockDriver } from '../../../src/recipes/lock-core/lock-driver.js';
 import { readDriver, writeDriver } from '../../../src/recipes/read-write-lock/read-write-lock.js';
 
 // The lock core's decisions on a listing, without a server: our place, whom we wait for, what
