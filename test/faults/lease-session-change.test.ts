@@ -4,7 +4,8 @@ import { SessionExpiredError, ZooKeeper } from '../../src/index.js';
 import { Mutex, Semaphore } from '../../src/recipes/index.js';
 import { FaultProxy, ZooKeeperServer } from '../../src/testing/index.js';
 import { childrenOf, nameOf } from './lock-helpers.js';
-import { rejectionOf, StateLog, until, within } from './session-helpers.js';
+import { rejectionOf, until, within } from '../support/poll.js';
+import { StateLog } from './session-helpers.js';
 
 // A node belongs to the session that made it, and a hold to the node's session: what is owned by
 // a session must never be carried over to another one. The client goes through a FaultProxy; the

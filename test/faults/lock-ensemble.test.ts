@@ -6,7 +6,8 @@ import type { Lease } from '../../src/recipes/index.js';
 import { FaultProxy, ZooKeeperEnsemble } from '../../src/testing/index.js';
 import type { EnsembleMember } from '../../src/testing/index.js';
 import { figure, nameOf } from './lock-helpers.js';
-import { StateLog, sum, until, untilAsync, within } from './session-helpers.js';
+import { until, within } from '../support/poll.js';
+import { StateLog, sum } from './session-helpers.js';
 
 // kill -9 of the ensemble member a lock client is connected to. The client resumes its session on
 // a survivor well within the session timeout, so with lostOn 'lost' the hold goes on: the
@@ -67,7 +68,7 @@ function track(waiting: Promise<Lease>): { waiting: Promise<Lease>; acquired: ()
  * before it sends the exists that sets its watch, and a kill must not land on that request.
  */
 async function watched(member: EnsembleMember, path: string): Promise<void> {
-  await untilAsync(`a watch on ${path} at member ${member.id}`, async () =>
+  await until(`a watch on ${path} at member ${member.id}`, async () =>
     (await member.fourLetterWord('wchp', { timeoutMs: 1000 })).includes(path),
   );
 }

@@ -5,7 +5,8 @@ import { LeaseLostError, Mutex } from '../../src/recipes/index.js';
 import type { Lease, LostOn } from '../../src/recipes/index.js';
 import { FaultProxy, ZooKeeperServer } from '../../src/testing/index.js';
 import { childrenOf, figure, nameOf } from './lock-helpers.js';
-import { StateLog, until, within } from './session-helpers.js';
+import { until, within } from '../support/poll.js';
+import { StateLog } from './session-helpers.js';
 
 // A holder whose hold ends without its doing: partitioned past its session timeout, or its node
 // deleted by someone else. The holder goes through a FaultProxy; the waiter and the observer talk

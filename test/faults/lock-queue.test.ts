@@ -6,7 +6,8 @@ import type { Lease } from '../../src/recipes/index.js';
 import { FaultProxy, ZooKeeperServer } from '../../src/testing/index.js';
 import type { WireCounts } from '../../src/testing/index.js';
 import { childrenOf, everyoneWaits, figure, nameOf, sequenceOf } from './lock-helpers.js';
-import { rejectionOf, sum, until, untilAsync, within } from './session-helpers.js';
+import { rejectionOf, until, within } from '../support/poll.js';
+import { sum } from './session-helpers.js';
 
 // The queue itself under stress: waiters leaving mid-queue, a long queue handed down one by one
 // (counted on the wire, one FaultProxy per waiter so each waiter's share is known), and the lock's
@@ -119,7 +120,7 @@ describe(`a queue of ${WAITERS} waiters, each releasing as soon as it holds`, ()
       acquired.push({ waiter, lease, before: via[waiter + 1]!.counts() });
       await lease.release();
     });
-    await untilAsync(
+    await until(
       'every waiter to queue',
       async () => (await queueOf('/lock')).length === WAITERS + 1,
     );
@@ -184,7 +185,7 @@ describe('the lock container reaped between holders', () => {
     // Two levels of containers, both made by the lock: /app and /app/lock.
     const first = await new Mutex(a, '/app/lock').acquire();
     const waiting = new Mutex(b, '/app/lock').acquire();
-    await untilAsync('the second to queue', async () => (await queueOf('/app/lock')).length === 2);
+    await until('the second to queue', async () => (await queueOf('/app/lock')).length === 2);
     await first.release();
     const second = await within('the second to acquire', waiting);
     await second.release();
@@ -192,7 +193,7 @@ describe('the lock container reaped between holders', () => {
     expect((await observer.exists(`${root}/app/lock`))?.ephemeralOwner).toBe(0n);
 
     // The server's reaper (every 200 ms on the test servers) removes the empty containers.
-    await untilAsync('the server to reap /app', async () => {
+    await until('the server to reap /app', async () => {
       return (await observer.exists(`${root}/app`)) === null;
     });
 
@@ -226,7 +227,7 @@ describe('the lock container reaped between holders', () => {
     );
     proxy.blackhole();
     await observer.delete(`${root}/app/keep`);
-    await untilAsync('the server to reap /app', async () => {
+    await until('the server to reap /app', async () => {
       return (await observer.exists(`${root}/app`)) === null;
     });
     proxy.pass();

@@ -4,7 +4,8 @@ import { ZooKeeper } from '../../src/index.js';
 import { LockTimeoutError, Mutex } from '../../src/recipes/index.js';
 import { FaultProxy, ZooKeeperServer } from '../../src/testing/index.js';
 import { childrenOf, nameOf } from './lock-helpers.js';
-import { rejectionOf, StateLog, until, untilAsync, within } from './session-helpers.js';
+import { rejectionOf, until, within } from '../support/poll.js';
+import { StateLog } from './session-helpers.js';
 
 // A lock client whose write went through but whose reply was lost: the FaultProxy lets the
 // request reach the server, drops the reply and closes the connection, so the client sees only a
@@ -140,7 +141,7 @@ describe('the create of the lock node applied, its reply lost', () => {
 
     // Once back, the client finds the node by its protected id and deletes it.
     proxy.pass();
-    await untilAsync('the abandoned node to go', async () => (await queueOf('/lock')).length === 1);
+    await until('the abandoned node to go', async () => (await queueOf('/lock')).length === 1);
     expect(await queueOf('/lock')).toEqual([nameOf(held)]);
     expect(log.states).toEqual(['suspended', 'reconnected']);
     expect(held.held).toBe(true);

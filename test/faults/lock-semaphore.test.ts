@@ -5,7 +5,8 @@ import { LeaseLostError, Semaphore } from '../../src/recipes/index.js';
 import type { Lease } from '../../src/recipes/index.js';
 import { FaultProxy, ZooKeeperServer } from '../../src/testing/index.js';
 import { childrenOf, nameOf } from './lock-helpers.js';
-import { rejectionOf, StateLog, untilAsync, within } from './session-helpers.js';
+import { rejectionOf, until, within } from '../support/poll.js';
+import { StateLog } from './session-helpers.js';
 
 // A Semaphore (Curator's InterProcessSemaphoreV2 layout: waiters queue on a mutex under `locks/`,
 // leases are nodes under `leases/`) whose clients are partitioned past their session timeout:
@@ -83,7 +84,7 @@ describe('a lease holder black-holed past its session timeout (2 leases, lostOn 
     const waiter = pending(new Semaphore(waiterZk, '/pool', { leases: 2 }).acquire());
     void waiter.acquire.then(() => events.push('waiter acquired'));
     // The waiter holds the internal mutex while it waits for room among the leases.
-    await untilAsync('the waiter to wait for room', async () => {
+    await until('the waiter to wait for room', async () => {
       return (
         (await childrenOfPool('leases')).length === 3 &&
         (await childrenOfPool('locks')).length === 1
@@ -118,7 +119,7 @@ describe('the waiter holding the internal mutex black-holed past its session tim
     const holder = await new Semaphore(holderZk, '/pool', { leases: 1 }).acquire();
     const { zk, log } = await open('proxy', SHORT_SESSION);
     const cut = pending(new Semaphore(zk, '/pool', { leases: 1 }).acquire());
-    await untilAsync('the cut waiter to hold the mutex and wait for room', async () => {
+    await until('the cut waiter to hold the mutex and wait for room', async () => {
       return (
         (await childrenOfPool('leases')).length === 2 &&
         (await childrenOfPool('locks')).length === 1
@@ -126,7 +127,7 @@ describe('the waiter holding the internal mutex black-holed past its session tim
     });
     const { zk: behindZk } = await open('direct');
     const behind = pending(new Semaphore(behindZk, '/pool', { leases: 1 }).acquire());
-    await untilAsync('the next waiter to queue on the mutex', async () => {
+    await until('the next waiter to queue on the mutex', async () => {
       return (await childrenOfPool('locks')).length === 2;
     });
 
@@ -138,7 +139,7 @@ describe('the waiter holding the internal mutex black-holed past its session tim
       SessionExpiredError,
     );
     expect(log.states).toEqual(['suspended', 'lost']);
-    await untilAsync('the cut session to expire', async () => {
+    await until('the cut session to expire', async () => {
       return (
         (await childrenOfPool('leases')).length === 2 &&
         (await childrenOfPool('locks')).length === 1
@@ -178,7 +179,7 @@ describe('the Semaphore waiter whose listing of leases/ is lost', () => {
     );
     // Its lease node is made (the answer still held in the proxy): the next listing is that of
     // leases/. (/pool/locks, left empty by the holder, may be reaped and re-created first.)
-    await untilAsync('the waiter to create its lease node', async () => {
+    await until('the waiter to create its lease node', async () => {
       return (await childrenOf(observer, `${root}/pool/leases`)).length === 2;
     });
     const dropped = proxy.dropReplyTo(GET_CHILDREN2);

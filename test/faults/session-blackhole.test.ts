@@ -9,14 +9,8 @@ import {
 } from '../../src/index.js';
 import type { ZooKeeperOptions } from '../../src/index.js';
 import { FaultProxy, ZooKeeperServer } from '../../src/testing/index.js';
-import {
-  iterateStates,
-  rejectionOf,
-  StateLog,
-  track,
-  untilAsync,
-  within,
-} from './session-helpers.js';
+import { rejectionOf, until, within } from '../support/poll.js';
+import { iterateStates, StateLog, track } from './session-helpers.js';
 
 // Partitions between one client and a standalone server, made with a FaultProxy in front of the
 // server: the client goes through the proxy, an observer talks to the server directly and so sees
@@ -227,7 +221,7 @@ describe('requests made during a black-hole shorter than the session timeout', (
     // The held requests now reach the server and their answers come back to nobody: a timed-out
     // write's outcome is unknown, and here it does happen.
     proxy.pass();
-    await untilAsync(
+    await until(
       'the late create to be applied',
       async () => (await observer.exists(`${root}/late`)) !== null,
     );

@@ -8,7 +8,8 @@ import {
   type EnsembleMember,
   type WireCounts,
 } from '../../src/testing/index.js';
-import { StateLog, sum, track, within } from './session-helpers.js';
+import { within } from '../support/poll.js';
+import { StateLog, sum, track } from './session-helpers.js';
 
 // Server crashes under a session: one real 3-member ensemble for the file. A test may kill
 // members; afterEach restarts whatever is down (together, since a member only comes back with a

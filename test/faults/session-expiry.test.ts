@@ -4,7 +4,8 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { ConnectionLossError, SessionExpiredError, ZooKeeper } from '../../src/index.js';
 import type { ZooKeeperOptions } from '../../src/index.js';
 import { expireSession, FaultProxy, ZooKeeperServer } from '../../src/testing/index.js';
-import { rejectionOf, StateLog, track, within } from './session-helpers.js';
+import { rejectionOf, within } from '../support/poll.js';
+import { StateLog, track } from './session-helpers.js';
 
 // The server ends the session while the client is connected (expireSession, a real expiry done
 // at once): the client learns it on its next reconnect, reports `lost` with cause 'expired', and

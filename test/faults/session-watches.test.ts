@@ -3,7 +3,8 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { ZooKeeper } from '../../src/index.js';
 import type { WatchEvent, ZooKeeperOptions } from '../../src/index.js';
 import { FaultProxy, ZooKeeperServer } from '../../src/testing/index.js';
-import { StateLog, track, until, untilAsync, within } from './session-helpers.js';
+import { until, within } from '../support/poll.js';
+import { StateLog, track } from './session-helpers.js';
 
 // Watches across a reconnect: the client re-registers them with SetWatches (opcode 101) before
 // anything else, and the server reports what changed meanwhile. The client goes through a
@@ -87,7 +88,7 @@ describe('10 000 watches across a reconnect', () => {
     // The batches leave with `reconnected` and cross the proxy just after it.
     await until('the SetWatches batches to cross the proxy', () => setWatches() > 0);
     // The server holds every watch again (the admin client sets none).
-    await untilAsync('the server to hold 10 000 watches', async () =>
+    await until('the server to hold 10 000 watches', async () =>
       (await server.fourLetterWord('wchs')).includes(`Total watches:${count}`),
     );
     expect(setWatches()).toBe(expectedBatches);

@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { NoNodeError, ZooKeeper } from '../../src/index.js';
 import { connectString } from './helpers.js';
 
@@ -17,17 +16,8 @@ export function sessions(): { open: () => Promise<ZooKeeper>; closeAll: () => Pr
   };
 }
 
-/** Polls until `condition` holds, failing after `timeoutMs`: for effects that land in the background. */
-export async function waitFor(
-  condition: () => boolean | Promise<boolean>,
-  timeoutMs = 10_000,
-): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
-  while (!(await condition())) {
-    if (performance.now() > deadline) throw new Error('condition not met in time');
-    await sleep(10);
-  }
-}
+/** How long the recipe tests wait for an effect that lands in the background (`until`'s options). */
+export const IN_BACKGROUND = { timeoutMs: 10_000 } as const;
 
 /** The children of `path`, or none when it does not exist (an empty container may be reaped). */
 export async function childrenOf(zk: ZooKeeper, path: string): Promise<string[]> {

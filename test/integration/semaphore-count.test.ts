@@ -11,8 +11,9 @@ import {
   Semaphore,
 } from '../../src/recipes/index.js';
 import type { LockMessage } from '../../src/recipes/index.js';
-import { rejectionOf, uniqueRoot } from './helpers.js';
-import { childrenOf, sessions, waitFor } from './recipe-helpers.js';
+import { rejectionOf, until } from '../support/poll.js';
+import { uniqueRoot } from './helpers.js';
+import { childrenOf, IN_BACKGROUND, sessions } from './recipe-helpers.js';
 
 // acquire({ count }): several leases at once, all or none, taken while holding the internal mutex.
 
@@ -25,8 +26,16 @@ function leasesOf(zk: ZooKeeper, path: string): Promise<string[]> {
 
 /** Only the `held` lease nodes are left, and nobody holds the internal mutex. */
 async function expectLeft(zk: ZooKeeper, path: string, held: number): Promise<void> {
-  await waitFor(async () => (await childrenOf(zk, `${path}/locks`)).length === 0);
-  await waitFor(async () => (await leasesOf(zk, path)).length === held);
+  await until(
+    'no internal mutex node left',
+    async () => (await childrenOf(zk, `${path}/locks`)).length === 0,
+    IN_BACKGROUND,
+  );
+  await until(
+    'only the held lease nodes left',
+    async () => (await leasesOf(zk, path)).length === held,
+    IN_BACKGROUND,
+  );
 }
 
 describe('Semaphore acquire({ count })', () => {
@@ -45,10 +54,18 @@ describe('Semaphore acquire({ count })', () => {
     const pending = semaphore(c).acquire({ count: 2 });
     // Both its nodes are out while it waits, holding the internal mutex: one lease is free, but
     // nobody behind it gets it.
-    await waitFor(async () => (await leasesOf(a, path)).length === 4);
+    await until(
+      "the pending acquire's two lease nodes",
+      async () => (await leasesOf(a, path)).length === 4,
+      IN_BACKGROUND,
+    );
     await expect(semaphore(d).tryAcquire()).resolves.toBeUndefined();
     const behind = semaphore(d).acquire();
-    await waitFor(async () => (await childrenOf(a, `${path}/locks`)).length === 2);
+    await until(
+      'the waiter behind it to queue on the mutex',
+      async () => (await childrenOf(a, `${path}/locks`)).length === 2,
+      IN_BACKGROUND,
+    );
 
     await first.release();
     const both = await pending;
@@ -61,7 +78,11 @@ describe('Semaphore acquire({ count })', () => {
     expect(both.path).toBe(parts[1]?.path);
     expect(both.held).toBe(true);
     // The third waiter now holds the mutex: 3 held, its node waiting.
-    await waitFor(async () => (await leasesOf(a, path)).length === 4);
+    await until(
+      'the third waiter to hold the mutex, its lease node out',
+      async () => (await leasesOf(a, path)).length === 4,
+      IN_BACKGROUND,
+    );
 
     await both.release();
     expect(both.held).toBe(false);
@@ -133,14 +154,22 @@ describe('Semaphore acquire({ count })', () => {
       count: 2,
       signal: controller.signal,
     });
-    await waitFor(async () => (await leasesOf(a, path)).length === 3);
+    await until(
+      'the acquire to be aborted to take one lease',
+      async () => (await leasesOf(a, path)).length === 3,
+      IN_BACKGROUND,
+    );
     controller.abort(reason);
     await expect(aborted).rejects.toBe(reason);
     await expectLeft(a, path, 1);
 
     // Handled from the start: it may reject before close() resolves.
     const closed = rejectionOf(new Semaphore(c, path, { leases: 2 }).acquire({ count: 2 }));
-    await waitFor(async () => (await leasesOf(a, path)).length === 3);
+    await until(
+      'the acquire on c to take one lease',
+      async () => (await leasesOf(a, path)).length === 3,
+      IN_BACKGROUND,
+    );
     await c.close();
     expect(await closed).toBeInstanceOf(ClientClosedError);
     await expectLeft(a, path, 1);
@@ -153,7 +182,7 @@ describe('Semaphore acquire({ count })', () => {
     const both = await new Semaphore(a, path, { leases: 2 }).acquire({ count: 2 });
     const parts = (both as MultiLease).parts;
     await b.delete(parts[0]!.path);
-    await waitFor(() => both.signal.aborted);
+    await until("the lease's signal to abort", () => both.signal.aborted, IN_BACKGROUND);
     expect(both.signal.reason).toBeInstanceOf(LeaseLostError);
     expect(both.held).toBe(false);
     await both.release();

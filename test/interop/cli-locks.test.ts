@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Mutex } from '../../src/recipes/index.js';
 import { buildCli, CliRun } from '../integration/cli-helpers.js';
 import type { BuiltCli } from '../integration/cli-helpers.js';
-import { InteropEnv, waitFor } from './env.js';
+import { until } from '../support/poll.js';
+import { InteropEnv, QUEUEING } from './env.js';
 import { findCurator, findKazoo, required, skipWithoutPeers } from './peers.js';
 
 /**
@@ -48,8 +49,10 @@ describe.skipIf(skipWithoutPeers([curator, kazoo], 'zkcoord locks interop'))(
       const args = await env.fresh('cli-locks');
       const { lockPath } = args;
       const queued = async (n: number): Promise<void> => {
-        await waitFor(
+        await until(
+          `${n} contenders in the queue`,
           async () => (await new Mutex(env.admin, lockPath).participants()).length >= n,
+          QUEUEING,
         );
       };
       const zkcoordWaiter = async (n: number): Promise<string> => {

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Mutex, ReadWriteLock } from '../../src/recipes/index.js';
 import { contend, expectExclusive, expectReadWrite } from './holds.js';
-import { InteropEnv, libraryChanges, runTogether, timed, waitFor } from './env.js';
+import { until } from '../support/poll.js';
+import { InteropEnv, libraryChanges, QUEUEING, runTogether, timed } from './env.js';
 import { findCurator, required, skipWithoutPeers } from './peers.js';
 
 /**
@@ -73,15 +74,27 @@ describe.skipIf(skipWithoutPeers([curator], 'Curator interop'))('zkcoord and Cur
     await java.ready();
     const first = await mutexA.acquire();
     java.go();
-    await waitFor(async () => (await mutexA.participants()).length === 2);
+    await until(
+      'the peer to queue',
+      async () => (await mutexA.participants()).length === 2,
+      QUEUEING,
+    );
     const second = timed(mutexB.acquire());
-    await waitFor(async () => (await mutexA.participants()).length === 3);
+    await until(
+      'zkcoord-b to queue',
+      async () => (await mutexA.participants()).length === 3,
+      QUEUEING,
+    );
     const queue = (await mutexA.participants()).map((entry) => entry.path);
 
     await first.release();
     const { lease, at: bAt } = await second;
     // Curator, done with its first hold, queues again: now behind us.
-    await waitFor(async () => (await mutexB.participants()).length === 2);
+    await until(
+      'the peer to queue again',
+      async () => (await mutexB.participants()).length === 2,
+      QUEUEING,
+    );
     await lease.release();
     const [h1, h2] = (await java.finished()).sort((x, y) => (x.start < y.start ? -1 : 1));
 
@@ -144,9 +157,17 @@ describe.skipIf(skipWithoutPeers([curator], 'Curator interop'))('zkcoord and Cur
 
     // A writer queues behind our reader, and a reader that comes after the writer waits for it.
     writer.go();
-    await waitFor(async () => (await lockA.participants()).length === 2);
+    await until(
+      'the writer to queue',
+      async () => (await lockA.participants()).length === 2,
+      QUEUEING,
+    );
     const late = timed(new ReadWriteLock(b, args.lockPath).readLock.acquire());
-    await waitFor(async () => (await lockA.participants()).length === 3);
+    await until(
+      'the late reader to queue',
+      async () => (await lockA.participants()).length === 3,
+      QUEUEING,
+    );
     const queue = await lockA.participants();
     expect(queue.map((entry) => entry.holds)).toEqual([true, false, false]);
 

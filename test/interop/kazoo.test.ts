@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Mutex } from '../../src/recipes/index.js';
 import { contend, expectExclusive, sequenceOf } from './holds.js';
-import { InteropEnv, libraryChanges, runTogether, timed, waitFor } from './env.js';
+import { until } from '../support/poll.js';
+import { InteropEnv, libraryChanges, QUEUEING, runTogether, timed } from './env.js';
 import { findCurator, findKazoo, required, skipWithoutPeers } from './peers.js';
 import type { Found } from './peers.js';
 
@@ -75,14 +76,26 @@ describe.skipIf(skipWithoutPeers([kazoo], 'kazoo interop'))('zkcoord and kazoo',
     await python.ready();
     const first = await mutexA.acquire();
     python.go();
-    await waitFor(async () => (await mutexA.participants()).length === 2);
+    await until(
+      'the peer to queue',
+      async () => (await mutexA.participants()).length === 2,
+      QUEUEING,
+    );
     const second = timed(mutexB.acquire());
-    await waitFor(async () => (await mutexA.participants()).length === 3);
+    await until(
+      'zkcoord-b to queue',
+      async () => (await mutexA.participants()).length === 3,
+      QUEUEING,
+    );
     const queue = await mutexA.participants();
 
     await first.release();
     const { lease, at: bAt } = await second;
-    await waitFor(async () => (await mutexB.participants()).length === 2);
+    await until(
+      'the peer to queue again',
+      async () => (await mutexB.participants()).length === 2,
+      QUEUEING,
+    );
     await lease.release();
     const [h1, h2] = (await python.finished()).sort((x, y) => (x.start < y.start ? -1 : 1));
 
