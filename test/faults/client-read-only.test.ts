@@ -9,7 +9,7 @@ import type { HostAddress } from '../../src/client/connect-string.js';
 import { askReadOnly, RwServerProbe } from '../../src/client/transport/rw-server-probe.js';
 import { LeaseLostError, Mutex } from '../../src/recipes/index.js';
 import { ZooKeeperEnsemble, type EnsembleMember } from '../../src/testing/index.js';
-import { untilMode } from '../support/ensemble.js';
+import { bringBackStopped, untilMode } from '../support/ensemble.js';
 import { rejectionOf, until, within } from '../support/poll.js';
 import { StateLog } from './session-helpers.js';
 
@@ -44,11 +44,6 @@ async function isolate(survivor: EnsembleMember): Promise<void> {
   await untilMode(survivor, 'read-only', { timeoutMs: READ_ONLY_WITHIN, probeTimeoutMs: 1000 });
 }
 
-async function bringBackStopped(): Promise<void> {
-  await Promise.all(ensemble.members.filter((m) => !m.isRunning()).map((m) => m.restart()));
-  await ensemble.waitForQuorum();
-}
-
 beforeAll(async () => {
   ensemble = await ZooKeeperEnsemble.start({ size: 3, readOnlyMode: true });
   const zk = await open(ensemble.connectString());
@@ -62,7 +57,7 @@ afterAll(async () => {
 
 afterEach(async () => {
   await Promise.all(clients.splice(0).map((zk) => zk.close()));
-  await bringBackStopped();
+  await bringBackStopped(ensemble);
 });
 
 describe('a member cut off from its peers', () => {
@@ -121,7 +116,7 @@ describe('when the peers come back', () => {
     const deadlines: [string, boolean][] = [['readOnly', zk.sessionDeadline !== undefined]];
     zk.on('state', (state) => deadlines.push([state, zk.sessionDeadline !== undefined]));
 
-    await bringBackStopped();
+    await bringBackStopped(ensemble);
     // The probe by itself, on the real servers. Started now, with the quorum back, its first
     // `isro` (100 ms in) finds a read/write member; started earlier, its doubling pauses could
     // make it wait about as long again as the outage lasted.
@@ -191,7 +186,7 @@ describe('when the peers come back', () => {
     expect(await rejectionOf(mutex.acquire())).toBeInstanceOf(NotReadOnlyError);
 
     const before = log.records.length;
-    await bringBackStopped();
+    await bringBackStopped(ensemble);
     const connected = await log.waitFor('connected', 3 * SESSION_TIMEOUT, before);
     expect(connected.sessionId).not.toBe(readOnly.sessionId);
     const { stat } = await zk.create('/ro/eph2', 'new', { mode: 'ephemeral' });

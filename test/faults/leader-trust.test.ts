@@ -8,10 +8,10 @@ import type { LeaseLossCause, LostOn } from '../../src/recipes/index.js';
 import { ZooKeeperEnsemble } from '../../src/testing/index.js';
 import type { EnsembleMember } from '../../src/testing/index.js';
 import { uniqueRoot } from '../integration/helpers.js';
-import { figure } from './lock-helpers.js';
-import { QuorumTouches } from './quorum-touches.js';
 import { untilMode } from '../support/ensemble.js';
 import { until } from '../support/poll.js';
+import { figure } from './lock-helpers.js';
+import { QuorumTouches } from './quorum-touches.js';
 
 // A follower cut off from the quorum, its client port still up: the leader expires the sessions
 // of its clients after T, while the follower answers their pings for S = syncLimit × tickTime.

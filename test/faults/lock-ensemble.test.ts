@@ -5,8 +5,9 @@ import { Mutex } from '../../src/recipes/index.js';
 import type { Lease } from '../../src/recipes/index.js';
 import { FaultProxy, ZooKeeperEnsemble } from '../../src/testing/index.js';
 import type { EnsembleMember } from '../../src/testing/index.js';
-import { figure, nameOf } from './lock-helpers.js';
+import { bringBackStopped } from '../support/ensemble.js';
 import { until, within } from '../support/poll.js';
+import { figure, nameOf } from './lock-helpers.js';
 import { StateLog, sum } from './session-helpers.js';
 
 // kill -9 of the ensemble member a lock client is connected to. The client resumes its session on
@@ -91,9 +92,7 @@ beforeEach(async () => {
 afterEach(async () => {
   await Promise.all(clients.splice(0).map((zk) => zk.close()));
   await Promise.all(proxies.splice(0).map((p) => p.stop()));
-  const down = ensemble.members.filter((m) => !m.isRunning());
-  await Promise.all(down.map((m) => m.restart()));
-  await ensemble.waitForQuorum();
+  await bringBackStopped(ensemble);
 });
 
 describe('kill -9 of the member the holder is connected to (lostOn lost)', () => {

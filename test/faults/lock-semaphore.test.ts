@@ -1,11 +1,10 @@
-import { randomBytes } from 'node:crypto';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SessionExpiredError, ZooKeeper } from '../../src/index.js';
 import { LeaseLostError, Semaphore } from '../../src/recipes/index.js';
 import type { Lease } from '../../src/recipes/index.js';
-import { FaultProxy, ZooKeeperServer } from '../../src/testing/index.js';
-import { childrenOf, nameOf } from './lock-helpers.js';
 import { rejectionOf, until, within } from '../support/poll.js';
+import { faultFixture } from './fixture.js';
+import { childrenOf, nameOf } from './lock-helpers.js';
 import { StateLog } from './session-helpers.js';
 
 // A Semaphore (Curator's InterProcessSemaphoreV2 layout: waiters queue on a mutex under `locks/`,
@@ -20,25 +19,23 @@ const GET_CHILDREN2 = 12;
 const SHORT_SESSION = 3000;
 const SESSION_TIMEOUT = 10_000;
 
-let server: ZooKeeperServer;
-let observer: ZooKeeper;
-let proxy: FaultProxy;
-let root: string;
-const clients: ZooKeeper[] = [];
+const fixture = faultFixture({
+  server: { logLevel: 'warn' },
+  rootPrefix: 'semaphore',
+  observer: 'file',
+  proxy: 'test',
+});
 
-async function open(
+function open(
   via: 'proxy' | 'direct',
   sessionTimeout = SESSION_TIMEOUT,
 ): Promise<{ zk: ZooKeeper; log: StateLog }> {
-  const host = via === 'proxy' ? proxy.connectString : server.connectString;
-  const zk = await ZooKeeper.connect(`${host}${root}`, { sessionTimeout });
-  clients.push(zk);
-  return { zk, log: new StateLog(zk) };
+  return fixture.open(via, { sessionTimeout });
 }
 
 /** The children of `/pool/<part>` as the server has them; none once the container is reaped. */
 function childrenOfPool(part: 'locks' | 'leases'): Promise<string[]> {
-  return childrenOf(observer, `${root}/pool/${part}`);
+  return childrenOf(fixture.observer, `${fixture.root}/pool/${part}`);
 }
 
 /** An acquire whose outcome is observable synchronously and never an unhandled rejection. */
@@ -50,27 +47,6 @@ function pending(acquire: Promise<Lease>): { acquire: Promise<Lease>; settled: s
   );
   return { acquire, settled };
 }
-
-beforeAll(async () => {
-  server = await ZooKeeperServer.start({ logLevel: 'warn' });
-  observer = await ZooKeeper.connect(server.connectString);
-});
-
-afterAll(async () => {
-  await observer.close();
-  await server.stop();
-});
-
-beforeEach(async () => {
-  root = `/semaphore-${randomBytes(5).toString('hex')}`;
-  await observer.create(root);
-  proxy = await FaultProxy.start({ target: server.connectString });
-});
-
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((zk) => zk.close()));
-  await proxy.stop();
-});
 
 describe('a lease holder black-holed past its session timeout (2 leases, lostOn lost)', () => {
   it('has its signal aborted before the waiter gets the lease; locks/ ends empty', async () => {
@@ -92,7 +68,7 @@ describe('a lease holder black-holed past its session timeout (2 leases, lostOn 
     });
 
     await zk.exists('/');
-    proxy.blackhole();
+    fixture.proxy.blackhole();
     events.push('cut');
     const next = await within('the waiter to get a lease', waiter.acquire, 6 * SHORT_SESSION);
 
@@ -103,10 +79,10 @@ describe('a lease holder black-holed past its session timeout (2 leases, lostOn 
     expect(await childrenOfPool('locks')).toEqual([]);
     expect(kept.held).toBe(true);
 
-    proxy.pass();
+    fixture.proxy.pass();
     await log.waitFor('connected', 4 * SHORT_SESSION);
     expect(zk.sessionId).not.toBe(lost.sessionId);
-    expect(await observer.exists(`${root}${lost.path}`)).toBeNull();
+    expect(await fixture.observer.exists(`${fixture.root}${lost.path}`)).toBeNull();
     await Promise.all([kept.release(), next.release(), lost.release()]);
     expect(await childrenOfPool('leases')).toEqual([]);
     expect(await childrenOfPool('locks')).toEqual([]);
@@ -132,7 +108,7 @@ describe('the waiter holding the internal mutex black-holed past its session tim
     });
 
     await zk.exists('/');
-    proxy.blackhole();
+    fixture.proxy.blackhole();
     // The server expires the cut session: its mutex node and its lease node go with it, and the
     // waiter behind takes the mutex and waits for room, which the holder still takes up.
     expect(await within('the cut waiter to give up', rejectionOf(cut.acquire))).toBeInstanceOf(
@@ -154,7 +130,7 @@ describe('the waiter holding the internal mutex black-holed past its session tim
     expect(await childrenOfPool('locks')).toEqual([]);
     expect(lease.fencingToken).toBeGreaterThan(holder.fencingToken);
 
-    proxy.pass();
+    fixture.proxy.pass();
     await log.waitFor('connected', 4 * SHORT_SESSION);
     // Nothing of the cut waiter's came back with its new session.
     expect(await childrenOfPool('leases')).toEqual([nameOf(lease)]);
@@ -172,7 +148,7 @@ describe('the Semaphore waiter whose listing of leases/ is lost', () => {
     const { zk, log } = await open('proxy');
     // Each chunk waits 300 ms in the proxy: time to arm the drop between the create of the lease
     // node and the listing of leases/ that follows its answer.
-    proxy.delay(300);
+    fixture.proxy.delay(300);
     const outcome = new Semaphore(zk, '/pool', { leases: 1 }).acquire().then(
       (lease) => lease,
       (error: unknown) => error,
@@ -180,17 +156,19 @@ describe('the Semaphore waiter whose listing of leases/ is lost', () => {
     // Its lease node is made (the answer still held in the proxy): the next listing is that of
     // leases/. (/pool/locks, left empty by the holder, may be reaped and re-created first.)
     await until('the waiter to create its lease node', async () => {
-      return (await childrenOf(observer, `${root}/pool/leases`)).length === 2;
+      return (await childrenOf(fixture.observer, `${fixture.root}/pool/leases`)).length === 2;
     });
-    const dropped = proxy.dropReplyTo(GET_CHILDREN2);
-    proxy.pass();
+    const dropped = fixture.proxy.dropReplyTo(GET_CHILDREN2);
+    fixture.proxy.pass();
     await dropped;
     await log.waitFor('reconnected');
 
     await held.release();
     const lease = await within('the waiter to get the lease', outcome);
     expect(lease).not.toBeInstanceOf(Error);
-    expect(await childrenOf(observer, `${root}/pool/leases`)).toEqual([nameOf(lease as Lease)]);
-    expect(await childrenOf(observer, `${root}/pool/locks`)).toEqual([]);
+    expect(await childrenOf(fixture.observer, `${fixture.root}/pool/leases`)).toEqual([
+      nameOf(lease as Lease),
+    ]);
+    expect(await childrenOf(fixture.observer, `${fixture.root}/pool/locks`)).toEqual([]);
   });
 });

@@ -8,6 +8,7 @@ import {
   type EnsembleMember,
   type WireCounts,
 } from '../../src/testing/index.js';
+import { bringBackStopped } from '../support/ensemble.js';
 import { within } from '../support/poll.js';
 import { StateLog, sum, track } from './session-helpers.js';
 
@@ -84,9 +85,7 @@ beforeEach(async () => {
 afterEach(async () => {
   await Promise.all(clients.splice(0).map((zk) => zk.close()));
   await Promise.all(proxies.splice(0).map((p) => p.stop()));
-  const down = ensemble.members.filter((m) => !m.isRunning());
-  await Promise.all(down.map((m) => m.restart()));
-  await ensemble.waitForQuorum();
+  await bringBackStopped(ensemble);
 });
 
 describe('kill -9 of the server the client is connected to', () => {

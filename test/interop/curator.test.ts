@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Mutex, ReadWriteLock } from '../../src/recipes/index.js';
-import { contend, expectExclusive, expectReadWrite } from './holds.js';
 import { until } from '../support/poll.js';
+import { contend, expectExclusive, expectReadWrite } from './holds.js';
 import { InteropEnv, libraryChanges, QUEUEING, runTogether, timed } from './env.js';
 import { findCurator, required, skipWithoutPeers } from './peers.js';
 

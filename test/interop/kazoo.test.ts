@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Mutex } from '../../src/recipes/index.js';
-import { contend, expectExclusive, sequenceOf } from './holds.js';
 import { until } from '../support/poll.js';
+import { contend, expectExclusive, sequenceOf } from './holds.js';
 import { InteropEnv, libraryChanges, QUEUEING, runTogether, timed } from './env.js';
 import { findCurator, findKazoo, required, skipWithoutPeers } from './peers.js';
 import type { Found } from './peers.js';

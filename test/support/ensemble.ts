@@ -1,4 +1,4 @@
-import type { EnsembleMember, ServerMode } from '../../src/testing/index.js';
+import type { EnsembleMember, ServerMode, ZooKeeperEnsemble } from '../../src/testing/index.js';
 import { until } from './poll.js';
 import type { PollOptions } from './poll.js';
 
@@ -26,4 +26,13 @@ export async function untilMode(
     { intervalMs: 50, ...poll },
   );
   return performance.now() - start;
+}
+
+/**
+ * Restarts every member a test stopped or killed, all at once (a lone member cannot form a
+ * quorum to rejoin), and waits for the quorum: the next test starts on a whole ensemble.
+ */
+export async function bringBackStopped(ensemble: ZooKeeperEnsemble): Promise<void> {
+  await Promise.all(ensemble.members.filter((m) => !m.isRunning()).map((m) => m.restart()));
+  await ensemble.waitForQuorum();
 }
