@@ -1,11 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { SessionExpiredError, ZooKeeper } from '../../src/index.js';
+import { SessionExpiredError } from '../../src/index.js';
 import { LeaseLostError, Mutex } from '../../src/recipes/index.js';
 import type { Lease, LostOn } from '../../src/recipes/index.js';
 import { until, within } from '../support/poll.js';
 import { faultFixture } from './fixture.js';
 import { childrenOf, figure, nameOf } from './lock-helpers.js';
-import { StateLog } from './session-helpers.js';
 
 // A holder whose hold ends without its doing: partitioned past its session timeout, or its node
 // deleted by someone else. The holder goes through a FaultProxy; the waiter and the observer talk
@@ -22,14 +21,10 @@ const fixture = faultFixture({
   rootPrefix: 'holder',
   observer: 'file',
   proxy: 'test',
+  clientOptions: { sessionTimeout: SESSION_TIMEOUT },
 });
 
-function open(
-  via: 'proxy' | 'direct',
-  sessionTimeout = SESSION_TIMEOUT,
-): Promise<{ zk: ZooKeeper; log: StateLog }> {
-  return fixture.open(via, { sessionTimeout });
-}
+const { open } = fixture;
 
 async function queueOf(lockPath: string): Promise<string[]> {
   return childrenOf(fixture.observer, `${fixture.root}${lockPath}`);
@@ -81,7 +76,7 @@ describe.each<{ lostOn: LostOn; cause: string; states: string[] }>([
   ({ lostOn, cause, states }) => {
     it('has its signal aborted before the waiter acquires; then gets a new session, its node gone', async () => {
       const sequence = new Sequence();
-      const { zk, log } = await open('proxy', SHORT_SESSION);
+      const { zk, log } = await open('proxy', { sessionTimeout: SHORT_SESSION });
       expect(zk.sessionTimeout).toBe(SHORT_SESSION);
       const lease = await new Mutex(zk, '/lock', { lostOn }).acquire();
       lease.signal.addEventListener('abort', () => {
@@ -186,7 +181,7 @@ describe('a waiter black-holed past its session timeout while the lock is handed
   it('never acquires (SessionExpiredError); the waiter behind it acquires once it expired', async () => {
     const { zk: holderZk } = await open('direct');
     const held = await new Mutex(holderZk, '/lock').acquire();
-    const { zk, log } = await open('proxy', SHORT_SESSION);
+    const { zk, log } = await open('proxy', { sessionTimeout: SHORT_SESSION });
     const cutPositions: number[] = [];
     const cut = new Mutex(zk, '/lock').acquire({ onPosition: (p) => cutPositions.push(p) });
     const cutOutcome = cut.then(

@@ -1,11 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { SessionExpiredError, ZooKeeper } from '../../src/index.js';
+import { SessionExpiredError } from '../../src/index.js';
 import { LeaseLostError, Semaphore } from '../../src/recipes/index.js';
 import type { Lease } from '../../src/recipes/index.js';
 import { rejectionOf, until, within } from '../support/poll.js';
 import { faultFixture } from './fixture.js';
 import { childrenOf, nameOf } from './lock-helpers.js';
-import { StateLog } from './session-helpers.js';
 
 // A Semaphore (Curator's InterProcessSemaphoreV2 layout: waiters queue on a mutex under `locks/`,
 // leases are nodes under `leases/`) whose clients are partitioned past their session timeout:
@@ -24,14 +23,10 @@ const fixture = faultFixture({
   rootPrefix: 'semaphore',
   observer: 'file',
   proxy: 'test',
+  clientOptions: { sessionTimeout: SESSION_TIMEOUT },
 });
 
-function open(
-  via: 'proxy' | 'direct',
-  sessionTimeout = SESSION_TIMEOUT,
-): Promise<{ zk: ZooKeeper; log: StateLog }> {
-  return fixture.open(via, { sessionTimeout });
-}
+const { open } = fixture;
 
 /** The children of `/pool/<part>` as the server has them; none once the container is reaped. */
 function childrenOfPool(part: 'locks' | 'leases'): Promise<string[]> {
@@ -53,7 +48,7 @@ describe('a lease holder black-holed past its session timeout (2 leases, lostOn 
     const events: string[] = [];
     const { zk: directZk } = await open('direct');
     const kept = await new Semaphore(directZk, '/pool', { leases: 2 }).acquire();
-    const { zk, log } = await open('proxy', SHORT_SESSION);
+    const { zk, log } = await open('proxy', { sessionTimeout: SHORT_SESSION });
     const lost = await new Semaphore(zk, '/pool', { leases: 2, lostOn: 'lost' }).acquire();
     lost.signal.addEventListener('abort', () => events.push('holder signal aborted'));
     const { zk: waiterZk } = await open('direct');
@@ -93,7 +88,7 @@ describe('the waiter holding the internal mutex black-holed past its session tim
   it('gives the mutex up with its session; the waiter behind it gets the lease; nothing left', async () => {
     const { zk: holderZk } = await open('direct');
     const holder = await new Semaphore(holderZk, '/pool', { leases: 1 }).acquire();
-    const { zk, log } = await open('proxy', SHORT_SESSION);
+    const { zk, log } = await open('proxy', { sessionTimeout: SHORT_SESSION });
     const cut = pending(new Semaphore(zk, '/pool', { leases: 1 }).acquire());
     await until('the cut waiter to hold the mutex and wait for room', async () => {
       return (

@@ -71,20 +71,24 @@ describe('MultiLock', () => {
     const [first, second] = [new Mutex(a, `${root}/first`), new Mutex(a, `${root}/second`)];
     const blocker = await new Mutex(b, `${root}/second`).acquire();
     const both = new MultiLock([first, second]);
+    /** Until `both`, having given up, has left both queues: only the blocker is on the second. */
+    const gaveUp = async (): Promise<void> => {
+      await until(
+        'no node left on the first lock',
+        async () => (await first.participants()).length === 0,
+        IN_BACKGROUND,
+      );
+      await until(
+        'only the blocker left on the second lock',
+        async () => (await second.participants()).length === 1,
+        IN_BACKGROUND,
+      );
+    };
 
     const error: unknown = await both.acquire({ timeout: 200 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(LockTimeoutError);
     expect(error).toMatchObject({ path: `${root}/second`, timeoutMs: 200 });
-    await until(
-      'no node left on the first lock',
-      async () => (await first.participants()).length === 0,
-      IN_BACKGROUND,
-    );
-    await until(
-      'only the holder left on the second lock',
-      async () => (await second.participants()).length === 1,
-      IN_BACKGROUND,
-    );
+    await gaveUp();
 
     const controller = new AbortController();
     const reason = new Error('changed my mind');
@@ -97,16 +101,7 @@ describe('MultiLock', () => {
     expect(await first.holder()).toBeDefined();
     controller.abort(reason);
     await expect(aborted).rejects.toBe(reason);
-    await until(
-      'no node left on the first lock',
-      async () => (await first.participants()).length === 0,
-      IN_BACKGROUND,
-    );
-    await until(
-      'only the holder left on the second lock',
-      async () => (await second.participants()).length === 1,
-      IN_BACKGROUND,
-    );
+    await gaveUp();
 
     await blocker.release();
     const lease = await both.acquire({ timeout: 10_000 });

@@ -13,7 +13,7 @@ import {
 import type { LockMessage } from '../../src/recipes/index.js';
 import { rejectionOf, until } from '../support/poll.js';
 import { uniqueRoot } from './helpers.js';
-import { childrenOf, IN_BACKGROUND, sessions } from './recipe-helpers.js';
+import { childrenOf, IN_BACKGROUND, sessions, untilOnlyHolders } from './recipe-helpers.js';
 
 // acquire({ count }): several leases at once, all or none, taken while holding the internal mutex.
 
@@ -22,20 +22,6 @@ afterEach(closeAll);
 
 function leasesOf(zk: ZooKeeper, path: string): Promise<string[]> {
   return childrenOf(zk, `${path}/leases`);
-}
-
-/** Only the `held` lease nodes are left, and nobody holds the internal mutex. */
-async function expectLeft(zk: ZooKeeper, path: string, held: number): Promise<void> {
-  await until(
-    'no internal mutex node left',
-    async () => (await childrenOf(zk, `${path}/locks`)).length === 0,
-    IN_BACKGROUND,
-  );
-  await until(
-    'only the held lease nodes left',
-    async () => (await leasesOf(zk, path)).length === held,
-    IN_BACKGROUND,
-  );
 }
 
 describe('Semaphore acquire({ count })', () => {
@@ -49,7 +35,7 @@ describe('Semaphore acquire({ count })', () => {
     await expect(semaphore(c).acquire({ count: 2, timeout: 200 })).rejects.toBeInstanceOf(
       LockTimeoutError,
     );
-    await expectLeft(a, path, 2);
+    await untilOnlyHolders(a, path, 2);
 
     const pending = semaphore(c).acquire({ count: 2 });
     // Both its nodes are out while it waits, holding the internal mutex: one lease is free, but
@@ -90,7 +76,7 @@ describe('Semaphore acquire({ count })', () => {
     const third = await behind;
     expect(await leasesOf(a, path)).toHaveLength(2);
     await Promise.all([second.release(), third.release()]);
-    await expectLeft(a, path, 0);
+    await untilOnlyHolders(a, path, 0);
   });
 
   it('refuses a count that is not a positive integer at most N, before sending anything', async () => {
@@ -119,13 +105,13 @@ describe('Semaphore acquire({ count })', () => {
     const held = await new Semaphore(b, path, { leases: 3 }).acquire({ count: 2 });
 
     await expect(semaphore.tryAcquire({ count: 2 })).resolves.toBeUndefined();
-    await expectLeft(a, path, 2);
+    await untilOnlyHolders(a, path, 2);
     const one = await semaphore.tryAcquire({ count: 1 });
     expect(one).toBeInstanceOf(Lease);
     await one?.release();
 
     await held.release();
-    await expectLeft(a, path, 0);
+    await untilOnlyHolders(a, path, 0);
     const all = await semaphore.tryAcquire({ count: 3 });
     expect(all).toBeInstanceOf(MultiLease);
     expect(await leasesOf(a, path)).toHaveLength(3);
@@ -140,7 +126,7 @@ describe('Semaphore acquire({ count })', () => {
       { count: 2, timeout: 5_000 },
     );
     expect(seen).toBe(2);
-    await expectLeft(a, path, 0);
+    await untilOnlyHolders(a, path, 0);
   });
 
   it('leaves nothing behind when the wait is aborted or the session ends', async () => {
@@ -161,7 +147,7 @@ describe('Semaphore acquire({ count })', () => {
     );
     controller.abort(reason);
     await expect(aborted).rejects.toBe(reason);
-    await expectLeft(a, path, 1);
+    await untilOnlyHolders(a, path, 1);
 
     // Handled from the start: it may reject before close() resolves.
     const closed = rejectionOf(new Semaphore(c, path, { leases: 2 }).acquire({ count: 2 }));
@@ -172,7 +158,7 @@ describe('Semaphore acquire({ count })', () => {
     );
     await c.close();
     expect(await closed).toBeInstanceOf(ClientClosedError);
-    await expectLeft(a, path, 1);
+    await untilOnlyHolders(a, path, 1);
     await held.release();
   });
 
@@ -186,7 +172,7 @@ describe('Semaphore acquire({ count })', () => {
     expect(both.signal.reason).toBeInstanceOf(LeaseLostError);
     expect(both.held).toBe(false);
     await both.release();
-    await expectLeft(a, path, 0);
+    await untilOnlyHolders(a, path, 0);
   });
 
   it('publishes one acquired per lease node', async () => {
@@ -243,7 +229,7 @@ describe('Semaphore acquire({ count })', () => {
       );
       expect(done).toBe(acquirers * rounds);
       expect(most).toBeLessThanOrEqual(leases);
-      await expectLeft(zks[0]!, path, 0);
+      await untilOnlyHolders(zks[0]!, path, 0);
     },
   );
 });

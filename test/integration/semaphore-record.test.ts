@@ -6,7 +6,7 @@ import { GiveUp } from '../../src/recipes/coordination/give-up.js';
 import { checkLeasesRecord } from '../../src/recipes/semaphore/leases-record.js';
 import { rejectionOf, until } from '../support/poll.js';
 import { uniqueRoot } from './helpers.js';
-import { childrenOf, IN_BACKGROUND, sessions } from './recipe-helpers.js';
+import { childrenOf, IN_BACKGROUND, sessions, untilOnlyHolders } from './recipe-helpers.js';
 
 // The lease count N recorded in the data of the semaphore's path, as kazoo records it.
 
@@ -15,20 +15,6 @@ afterEach(closeAll);
 
 async function dataOf(zk: ZooKeeper, path: string): Promise<string> {
   return (await zk.getData(path)).data.toString();
-}
-
-/** Neither a lease node nor a mutex node beyond `leases` holders, once background deletes land. */
-async function expectOnlyHolders(zk: ZooKeeper, path: string, leases: number): Promise<void> {
-  await until(
-    'no internal mutex node left',
-    async () => (await childrenOf(zk, `${path}/locks`)).length === 0,
-    IN_BACKGROUND,
-  );
-  await until(
-    "only the holders' lease nodes left",
-    async () => (await childrenOf(zk, `${path}/leases`)).length === leases,
-    IN_BACKGROUND,
-  );
 }
 
 function expectMismatch(error: unknown, path: string, leases: number, recorded: number): void {
@@ -91,7 +77,7 @@ describe('Semaphore lease count record', () => {
 
     await held.release();
     await (await waiting).release();
-    await expectOnlyHolders(a, path, 0);
+    await untilOnlyHolders(a, path, 0);
   });
 
   it('refuses a count recorded by an earlier, now idle user (a persistent path, as kazoo leaves it)', async () => {
@@ -101,7 +87,7 @@ describe('Semaphore lease count record', () => {
     await zk.create(root);
     await zk.create(path, '2');
     expectMismatch(await rejectionOf(new Semaphore(zk, path, { leases: 3 }).acquire()), path, 3, 2);
-    await expectOnlyHolders(zk, path, 0);
+    await untilOnlyHolders(zk, path, 0);
     // Written by hand it may carry whitespace or leading zeros, as kazoo's int() reads it.
     await zk.setData(path, ' 02\n');
     const lease = await new Semaphore(zk, path, { leases: 2 }).acquire();
@@ -177,7 +163,7 @@ describe('Semaphore lease count record', () => {
       expect((refused[0] as SemaphoreLeasesMismatchError).recordedLeases).toBe(Number(recorded));
       expect(outcomes[recorded === '2' ? 0 : 1].status).toBe('fulfilled');
       await won[0]?.release();
-      await expectOnlyHolders(a, path, 0);
+      await untilOnlyHolders(a, path, 0);
     }
   });
 
