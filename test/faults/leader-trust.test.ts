@@ -192,9 +192,9 @@ async function cutAndMeasure(
     { timeoutMs: 30_000 },
   );
   // The follower gives up on the leader after S; healed then, it rejoins from a clean state.
-  await untilMode(follower, 'not serving', { timeoutMs: 30_000 });
+  await untilMode(follower, 'not serving', { timeoutMs: 30_000, intervalMs: 25 });
   ensemble.heal(follower.id);
-  await untilMode(follower, 'follower', { timeoutMs: 30_000 });
+  await untilMode(follower, 'follower', { timeoutMs: 30_000, intervalMs: 25 });
   await Promise.all(holders.map((h) => h.zk.close()));
   return { cutAt };
 }
