@@ -9,7 +9,9 @@ import type { HostAddress } from '../../src/client/connect-string.js';
 import { askReadOnly, RwServerProbe } from '../../src/client/transport/rw-server-probe.js';
 import { LeaseLostError, Mutex } from '../../src/recipes/index.js';
 import { ZooKeeperEnsemble, type EnsembleMember } from '../../src/testing/index.js';
-import { rejectionOf, StateLog, untilAsync, within } from './session-helpers.js';
+import { bringBackStopped, untilMode } from '../support/ensemble.js';
+import { rejectionOf, until, within } from '../support/poll.js';
+import { StateLog } from './session-helpers.js';
 
 // Read-only mode on one real 3-member ensemble with readonlymode.enabled: a member whose peers
 // are stopped becomes a read-only server. afterEach brings stopped members back (together: a
@@ -39,16 +41,7 @@ function address(member: EnsembleMember): HostAddress {
 /** Stops every member but `survivor` and waits until it serves read-only. */
 async function isolate(survivor: EnsembleMember): Promise<void> {
   await Promise.all(ensemble.members.filter((m) => m !== survivor).map((m) => m.stop()));
-  await untilAsync(
-    `member ${survivor.id} in read-only mode`,
-    async () => (await survivor.mode()) === 'read-only',
-    READ_ONLY_WITHIN,
-  );
-}
-
-async function bringBackStopped(): Promise<void> {
-  await Promise.all(ensemble.members.filter((m) => !m.isRunning()).map((m) => m.restart()));
-  await ensemble.waitForQuorum();
+  await untilMode(survivor, 'read-only', { timeoutMs: READ_ONLY_WITHIN, probeTimeoutMs: 1000 });
 }
 
 beforeAll(async () => {
@@ -64,7 +57,7 @@ afterAll(async () => {
 
 afterEach(async () => {
   await Promise.all(clients.splice(0).map((zk) => zk.close()));
-  await bringBackStopped();
+  await bringBackStopped(ensemble);
 });
 
 describe('a member cut off from its peers', () => {
@@ -123,7 +116,7 @@ describe('when the peers come back', () => {
     const deadlines: [string, boolean][] = [['readOnly', zk.sessionDeadline !== undefined]];
     zk.on('state', (state) => deadlines.push([state, zk.sessionDeadline !== undefined]));
 
-    await bringBackStopped();
+    await bringBackStopped(ensemble);
     // The probe by itself, on the real servers. Started now, with the quorum back, its first
     // `isro` (100 ms in) finds a read/write member; started earlier, its doubling pauses could
     // make it wait about as long again as the outage lasted.
@@ -193,17 +186,17 @@ describe('when the peers come back', () => {
     expect(await rejectionOf(mutex.acquire())).toBeInstanceOf(NotReadOnlyError);
 
     const before = log.records.length;
-    await bringBackStopped();
+    await bringBackStopped(ensemble);
     const connected = await log.waitFor('connected', 3 * SESSION_TIMEOUT, before);
     expect(connected.sessionId).not.toBe(readOnly.sessionId);
     const { stat } = await zk.create('/ro/eph2', 'new', { mode: 'ephemeral' });
     expect(stat.ephemeralOwner).toBe(zk.sessionId);
     // The quorum knew nothing of the client's loss: it tracks the old session afresh when it
     // re-forms, and expires it one session timeout later, deleting its ephemeral node only then.
-    await untilAsync(
+    await until(
       'the lost session expired by the quorum',
       async () => (await zk.exists('/ro/eph')) === null,
-      3 * SESSION_TIMEOUT,
+      { timeoutMs: 3 * SESSION_TIMEOUT },
     );
     await zk.delete('/ro/eph2');
   });

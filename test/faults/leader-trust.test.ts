@@ -8,9 +8,10 @@ import type { LeaseLossCause, LostOn } from '../../src/recipes/index.js';
 import { ZooKeeperEnsemble } from '../../src/testing/index.js';
 import type { EnsembleMember } from '../../src/testing/index.js';
 import { uniqueRoot } from '../integration/helpers.js';
+import { untilMode } from '../support/ensemble.js';
+import { until } from '../support/poll.js';
 import { figure } from './lock-helpers.js';
 import { QuorumTouches } from './quorum-touches.js';
-import { until, untilAsync } from './session-helpers.js';
 
 // A follower cut off from the quorum, its client port still up: the leader expires the sessions
 // of its clients after T, while the follower answers their pings for S = syncLimit × tickTime.
@@ -188,20 +189,12 @@ async function cutAndMeasure(
   await until(
     'every lock node deleted by the leader and every signal aborted',
     () => holders.every((h) => h.deletedAt !== undefined && h.abortedAt !== undefined),
-    30_000,
+    { timeoutMs: 30_000 },
   );
   // The follower gives up on the leader after S; healed then, it rejoins from a clean state.
-  await untilAsync(
-    `member ${follower.id} to stop serving`,
-    async () => (await follower.mode({ timeoutMs: 300 })) === 'not serving',
-    30_000,
-  );
+  await untilMode(follower, 'not serving', { timeoutMs: 30_000, intervalMs: 25 });
   ensemble.heal(follower.id);
-  await untilAsync(
-    `member ${follower.id} to follow again`,
-    async () => (await follower.mode({ timeoutMs: 300 })) === 'follower',
-    30_000,
-  );
+  await untilMode(follower, 'follower', { timeoutMs: 30_000, intervalMs: 25 });
   await Promise.all(holders.map((h) => h.zk.close()));
   return { cutAt };
 }

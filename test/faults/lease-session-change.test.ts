@@ -1,10 +1,11 @@
-import { randomBytes } from 'node:crypto';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { SessionExpiredError, ZooKeeper } from '../../src/index.js';
+import { describe, expect, it } from 'vitest';
+import { SessionExpiredError } from '../../src/index.js';
+import type { ZooKeeper } from '../../src/index.js';
 import { Mutex, Semaphore } from '../../src/recipes/index.js';
-import { FaultProxy, ZooKeeperServer } from '../../src/testing/index.js';
+import { rejectionOf, until, within } from '../support/poll.js';
+import { faultFixture } from './fixture.js';
 import { childrenOf, nameOf } from './lock-helpers.js';
-import { rejectionOf, StateLog, until, within } from './session-helpers.js';
+import { StateLog } from './session-helpers.js';
 
 // A node belongs to the session that made it, and a hold to the node's session: what is owned by
 // a session must never be carried over to another one. The client goes through a FaultProxy; the
@@ -16,54 +17,32 @@ const DELETE = 2;
 const SHORT_SESSION = 2000;
 const SESSION_TIMEOUT = 10_000;
 
-let server: ZooKeeperServer;
-let observer: ZooKeeper;
-let proxy: FaultProxy;
-let root: string;
-const clients: ZooKeeper[] = [];
+const fixture = faultFixture({
+  server: { logLevel: 'warn' },
+  rootPrefix: 'owned',
+  observer: 'file',
+  proxy: 'test',
+  passBeforeClose: true,
+});
 
-async function open(sessionTimeout = SESSION_TIMEOUT): Promise<{ zk: ZooKeeper; log: StateLog }> {
-  const zk = await ZooKeeper.connect(`${proxy.connectString}${root}`, { sessionTimeout });
-  clients.push(zk);
-  return { zk, log: new StateLog(zk) };
+function open(sessionTimeout = SESSION_TIMEOUT): Promise<{ zk: ZooKeeper; log: StateLog }> {
+  return fixture.open('proxy', { sessionTimeout });
 }
-
-beforeAll(async () => {
-  server = await ZooKeeperServer.start({ logLevel: 'warn' });
-  observer = await ZooKeeper.connect(server.connectString);
-});
-
-afterAll(async () => {
-  await observer.close();
-  await server.stop();
-});
-
-beforeEach(async () => {
-  root = `/owned-${randomBytes(5).toString('hex')}`;
-  await observer.create(root);
-  proxy = await FaultProxy.start({ target: server.connectString });
-});
-
-afterEach(async () => {
-  proxy.pass();
-  await Promise.all(clients.splice(0).map((zk) => zk.close()));
-  await proxy.stop();
-});
 
 describe('a release after the session was lost, with no server reachable', () => {
   it('settles at once, sending nothing: the node went with the session', async () => {
     const { zk, log } = await open(SHORT_SESSION);
     const lease = await new Mutex(zk, '/lock', { lostOn: 'lost' }).acquire();
-    proxy.blackhole();
+    fixture.proxy.blackhole();
     await until('the client to declare its session lost', () => log.states.includes('lost'));
-    proxy.resetCounts();
+    fixture.proxy.resetCounts();
 
     // Still cut off: a release that waited for the next session would wait for the outage.
     await within('the release', lease.release(), 5000);
 
     expect(zk.state).toBe('lost');
-    expect(proxy.mode).toBe('blackhole');
-    expect(proxy.counts().clientToServer.byOpcode[DELETE] ?? 0).toBe(0);
+    expect(fixture.proxy.mode).toBe('blackhole');
+    expect(fixture.proxy.counts().clientToServer.byOpcode[DELETE] ?? 0).toBe(0);
     expect(lease.held).toBe(false);
   });
 });
@@ -71,15 +50,15 @@ describe('a release after the session was lost, with no server reachable', () =>
 describe('a Semaphore whose internal mutex delete loses its reply, then its session', () => {
   it('rejects with SessionExpiredError, holding nothing on the new session', async () => {
     const { zk, log } = await open(SHORT_SESSION);
-    const dropped = proxy.dropReplyTo(DELETE);
+    const dropped = fixture.proxy.dropReplyTo(DELETE);
     const acquire = new Semaphore(zk, '/pool', { leases: 2 }).acquire();
     acquire.catch(() => undefined);
     await dropped;
     // The delete's retry cannot get through until the client has given the session up.
-    proxy.blackhole();
+    fixture.proxy.blackhole();
     const lostSession = zk.sessionId;
     await until('the client to declare its session lost', () => log.states.includes('lost'));
-    proxy.pass();
+    fixture.proxy.pass();
 
     const error = await within('the acquire to settle', rejectionOf(acquire));
     expect(error).toBeInstanceOf(SessionExpiredError);
@@ -87,10 +66,11 @@ describe('a Semaphore whose internal mutex delete loses its reply, then its sess
     expect(zk.sessionId).not.toBe(lostSession);
     // Nothing of the new session's in either folder.
     for (const part of ['locks', 'leases']) {
-      const names = await childrenOf(observer, `${root}/pool/${part}`);
+      const names = await childrenOf(fixture.observer, `${fixture.root}/pool/${part}`);
       const owners = await Promise.all(
         names.map(
-          async (name) => (await observer.exists(`${root}/pool/${part}/${name}`))?.ephemeralOwner,
+          async (name) =>
+            (await fixture.observer.exists(`${fixture.root}/pool/${part}/${name}`))?.ephemeralOwner,
         ),
       );
       expect(owners).not.toContain(zk.sessionId);
@@ -100,28 +80,30 @@ describe('a Semaphore whose internal mutex delete loses its reply, then its sess
 
 describe('a lost create reply, then a node with our protected id owned by another session', () => {
   it('is not adopted: the acquire holds on a node of its own session', async () => {
-    await observer.create(`${root}/lock`, undefined, { mode: 'container' });
+    await fixture.observer.create(`${fixture.root}/lock`, undefined, { mode: 'container' });
     const { zk } = await open();
-    const dropped = proxy.dropReplyTo(CREATE2);
+    const dropped = fixture.proxy.dropReplyTo(CREATE2);
     const acquire = new Mutex(zk, '/lock').acquire();
     acquire.catch(() => undefined);
     await dropped;
     // Keep the client away while its node is swapped for another session's under the same name
     // prefix: what a create of our older session left behind looks like.
-    proxy.blackhole();
-    const [made] = await childrenOf(observer, `${root}/lock`);
+    fixture.proxy.blackhole();
+    const [made] = await childrenOf(fixture.observer, `${fixture.root}/lock`);
     if (made === undefined) throw new Error('the dropped create made no node');
     const prefix = made.slice(0, made.length - 10);
-    await observer.delete(`${root}/lock/${made}`);
-    const foreign = await observer.create(`${root}/lock/${prefix}`, undefined, {
+    await fixture.observer.delete(`${fixture.root}/lock/${made}`);
+    const foreign = await fixture.observer.create(`${fixture.root}/lock/${prefix}`, undefined, {
       mode: 'ephemeral-sequential',
     });
-    proxy.pass();
+    fixture.proxy.pass();
 
     const lease = await within('the acquire', acquire);
     expect(lease.sessionId).toBe(zk.sessionId);
-    expect((await observer.exists(`${root}${lease.path}`))?.ephemeralOwner).toBe(zk.sessionId);
-    expect(`${root}${lease.path}`).not.toBe(foreign.path);
+    expect((await fixture.observer.exists(`${fixture.root}${lease.path}`))?.ephemeralOwner).toBe(
+      zk.sessionId,
+    );
+    expect(`${fixture.root}${lease.path}`).not.toBe(foreign.path);
     expect(nameOf(lease).startsWith(prefix)).toBe(false);
     expect(lease.held).toBe(true);
     await lease.release();

@@ -5,8 +5,10 @@ import { Mutex } from '../../src/recipes/index.js';
 import type { Lease } from '../../src/recipes/index.js';
 import { FaultProxy, ZooKeeperEnsemble } from '../../src/testing/index.js';
 import type { EnsembleMember } from '../../src/testing/index.js';
+import { bringBackStopped } from '../support/ensemble.js';
+import { until, within } from '../support/poll.js';
 import { figure, nameOf } from './lock-helpers.js';
-import { StateLog, sum, until, untilAsync, within } from './session-helpers.js';
+import { StateLog, sum } from './session-helpers.js';
 
 // kill -9 of the ensemble member a lock client is connected to. The client resumes its session on
 // a survivor well within the session timeout, so with lostOn 'lost' the hold goes on: the
@@ -67,7 +69,7 @@ function track(waiting: Promise<Lease>): { waiting: Promise<Lease>; acquired: ()
  * before it sends the exists that sets its watch, and a kill must not land on that request.
  */
 async function watched(member: EnsembleMember, path: string): Promise<void> {
-  await untilAsync(`a watch on ${path} at member ${member.id}`, async () =>
+  await until(`a watch on ${path} at member ${member.id}`, async () =>
     (await member.fourLetterWord('wchp', { timeoutMs: 1000 })).includes(path),
   );
 }
@@ -90,9 +92,7 @@ beforeEach(async () => {
 afterEach(async () => {
   await Promise.all(clients.splice(0).map((zk) => zk.close()));
   await Promise.all(proxies.splice(0).map((p) => p.stop()));
-  const down = ensemble.members.filter((m) => !m.isRunning());
-  await Promise.all(down.map((m) => m.restart()));
-  await ensemble.waitForQuorum();
+  await bringBackStopped(ensemble);
 });
 
 describe('kill -9 of the member the holder is connected to (lostOn lost)', () => {

@@ -3,7 +3,7 @@ import { NoNodeError } from '../../src/index.js';
 import type { ZooKeeper } from '../../src/index.js';
 import type { LockLease } from '../../src/recipes/index.js';
 import type { ZooKeeperServer } from '../../src/testing/index.js';
-import { untilAsync } from './session-helpers.js';
+import { until } from '../support/poll.js';
 
 // Shared by the lock fault tests. Reads go through an observer that talks to the server
 // directly, so they show what the server holds whatever the lock's own client believes.
@@ -63,7 +63,7 @@ export async function everyoneWaits(
         return { path, owner: (await observer.exists(path))?.ephemeralOwner };
       }),
   );
-  await untilAsync('every waiter to watch the nodes ahead of it', async () => {
+  await until('every waiter to watch the nodes ahead of it', async () => {
     const watchers = await watchersByPath(server);
     return nodes.slice(0, -1).every(({ path, owner }, index) => {
       const others = [...(watchers.get(path) ?? [])].filter((s) => s !== owner);

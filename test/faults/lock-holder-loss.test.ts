@@ -1,11 +1,10 @@
-import { randomBytes } from 'node:crypto';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { SessionExpiredError, ZooKeeper } from '../../src/index.js';
+import { describe, expect, it } from 'vitest';
+import { SessionExpiredError } from '../../src/index.js';
 import { LeaseLostError, Mutex } from '../../src/recipes/index.js';
 import type { Lease, LostOn } from '../../src/recipes/index.js';
-import { FaultProxy, ZooKeeperServer } from '../../src/testing/index.js';
+import { until, within } from '../support/poll.js';
+import { faultFixture } from './fixture.js';
 import { childrenOf, figure, nameOf } from './lock-helpers.js';
-import { StateLog, until, within } from './session-helpers.js';
 
 // A holder whose hold ends without its doing: partitioned past its session timeout, or its node
 // deleted by someone else. The holder goes through a FaultProxy; the waiter and the observer talk
@@ -17,24 +16,18 @@ import { StateLog, until, within } from './session-helpers.js';
 const SHORT_SESSION = 3000;
 const SESSION_TIMEOUT = 10_000;
 
-let server: ZooKeeperServer;
-let observer: ZooKeeper;
-let proxy: FaultProxy;
-let root: string;
-const clients: ZooKeeper[] = [];
+const fixture = faultFixture({
+  server: { logLevel: 'warn' },
+  rootPrefix: 'holder',
+  observer: 'file',
+  proxy: 'test',
+  clientOptions: { sessionTimeout: SESSION_TIMEOUT },
+});
 
-async function open(
-  via: 'proxy' | 'direct',
-  sessionTimeout = SESSION_TIMEOUT,
-): Promise<{ zk: ZooKeeper; log: StateLog }> {
-  const host = via === 'proxy' ? proxy.connectString : server.connectString;
-  const zk = await ZooKeeper.connect(`${host}${root}`, { sessionTimeout });
-  clients.push(zk);
-  return { zk, log: new StateLog(zk) };
-}
+const { open } = fixture;
 
 async function queueOf(lockPath: string): Promise<string[]> {
-  return childrenOf(observer, `${root}${lockPath}`);
+  return childrenOf(fixture.observer, `${fixture.root}${lockPath}`);
 }
 
 /** Event names in the order they happened: an order, never a duration, is what is asserted. */
@@ -74,27 +67,6 @@ function lossCauseOf(lease: Lease): string | undefined {
   return reason instanceof LeaseLostError ? reason.lossCause : undefined;
 }
 
-beforeAll(async () => {
-  server = await ZooKeeperServer.start({ logLevel: 'warn' });
-  observer = await ZooKeeper.connect(server.connectString);
-});
-
-afterAll(async () => {
-  await observer.close();
-  await server.stop();
-});
-
-beforeEach(async () => {
-  root = `/holder-${randomBytes(5).toString('hex')}`;
-  await observer.create(root);
-  proxy = await FaultProxy.start({ target: server.connectString });
-});
-
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((zk) => zk.close()));
-  await proxy.stop();
-});
-
 describe.each<{ lostOn: LostOn; cause: string; states: string[] }>([
   // The leader's confirmation lapses before the client's loss timer runs out.
   { lostOn: 'lost', cause: 'unconfirmed', states: ['suspended', 'lost'] },
@@ -104,7 +76,7 @@ describe.each<{ lostOn: LostOn; cause: string; states: string[] }>([
   ({ lostOn, cause, states }) => {
     it('has its signal aborted before the waiter acquires; then gets a new session, its node gone', async () => {
       const sequence = new Sequence();
-      const { zk, log } = await open('proxy', SHORT_SESSION);
+      const { zk, log } = await open('proxy', { sessionTimeout: SHORT_SESSION });
       expect(zk.sessionTimeout).toBe(SHORT_SESSION);
       const lease = await new Mutex(zk, '/lock', { lostOn }).acquire();
       lease.signal.addEventListener('abort', () => {
@@ -115,7 +87,7 @@ describe.each<{ lostOn: LostOn; cause: string; states: string[] }>([
       // A request answered just before the cut: the server's session clock and the client's loss
       // timer both start from it (see session-blackhole.test.ts).
       await zk.exists('/');
-      proxy.blackhole();
+      fixture.proxy.blackhole();
       sequence.record('cut');
       const next = await within('the waiter to acquire', waiting, 6 * SHORT_SESSION);
 
@@ -124,14 +96,14 @@ describe.each<{ lostOn: LostOn; cause: string; states: string[] }>([
       expect(lease.held).toBe(false);
       expect(log.states.slice(0, states.length)).toEqual(states);
       // Whatever the holder still believes, the server has expired its session: the waiter holds.
-      expect(await observer.exists(`${root}${lease.path}`)).toBeNull();
+      expect(await fixture.observer.exists(`${fixture.root}${lease.path}`)).toBeNull();
       expect(await queueOf('/lock')).toEqual([nameOf(next)]);
       expect(next.held).toBe(true);
       expect(next.fencingToken).toBeGreaterThan(lease.fencingToken);
       // What a holder does on the abort: let go. The delete waits for a session and finds nothing.
       const released = lease.release();
 
-      proxy.pass();
+      fixture.proxy.pass();
       await log.waitFor('connected', 4 * SHORT_SESSION);
       expect(log.states).toEqual(['suspended', 'lost', 'connected']);
       expect(zk.sessionId).not.toBe(lease.sessionId);
@@ -159,7 +131,7 @@ describe("the holder's node deleted by someone else", () => {
     });
     const { waiting } = await queueBehind(sequence, 1);
 
-    await observer.delete(`${root}${lease.path}`);
+    await fixture.observer.delete(`${fixture.root}${lease.path}`);
     const next = await within('the waiter to acquire', waiting);
     await until('the holder signal', () => lease.signal.aborted);
 
@@ -185,14 +157,14 @@ describe("the holder's node deleted by someone else", () => {
 
     // The holder's connection drops and its reconnect is held, so the deletion lands while it is
     // away and can reach it only with the watches it re-registers.
-    proxy.reset();
-    proxy.blackhole();
+    fixture.proxy.reset();
+    fixture.proxy.blackhole();
     await log.waitFor('suspended');
-    await observer.delete(`${root}${lease.path}`);
+    await fixture.observer.delete(`${fixture.root}${lease.path}`);
     const next = await within('the waiter to acquire', waiting);
     // Away and lostOn 'lost': nothing has told it yet.
     expect(lease.signal.aborted).toBe(false);
-    proxy.pass();
+    fixture.proxy.pass();
     await log.waitFor('reconnected');
     await until('the holder signal', () => lease.signal.aborted);
 
@@ -209,7 +181,7 @@ describe('a waiter black-holed past its session timeout while the lock is handed
   it('never acquires (SessionExpiredError); the waiter behind it acquires once it expired', async () => {
     const { zk: holderZk } = await open('direct');
     const held = await new Mutex(holderZk, '/lock').acquire();
-    const { zk, log } = await open('proxy', SHORT_SESSION);
+    const { zk, log } = await open('proxy', { sessionTimeout: SHORT_SESSION });
     const cutPositions: number[] = [];
     const cut = new Mutex(zk, '/lock').acquire({ onPosition: (p) => cutPositions.push(p) });
     const cutOutcome = cut.then(
@@ -221,7 +193,7 @@ describe('a waiter black-holed past its session timeout while the lock is handed
     const { waiting } = await queueBehind(sequence, 2);
 
     await zk.exists('/');
-    proxy.blackhole();
+    fixture.proxy.blackhole();
     // The holder lets go while the next in line cannot hear it: the lock waits for the cut
     // session to end, then goes to the waiter behind it.
     await held.release();
@@ -231,7 +203,7 @@ describe('a waiter black-holed past its session timeout while the lock is handed
     expect(cutPositions).toEqual([1]);
     expect(log.states.slice(0, 2)).toEqual(['suspended', 'lost']);
     expect(await queueOf('/lock')).toEqual([nameOf(next)]);
-    proxy.pass();
+    fixture.proxy.pass();
     await log.waitFor('connected', 4 * SHORT_SESSION);
     expect(await queueOf('/lock')).toEqual([nameOf(next)]);
     await next.release();

@@ -1,12 +1,13 @@
-import { randomBytes } from 'node:crypto';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ZooKeeper } from '../../src/index.js';
 import { LockTimeoutError, Mutex } from '../../src/recipes/index.js';
 import type { Lease } from '../../src/recipes/index.js';
-import { FaultProxy, ZooKeeperServer } from '../../src/testing/index.js';
 import type { WireCounts } from '../../src/testing/index.js';
+import { rejectionOf, until, within } from '../support/poll.js';
+import { faultFixture } from './fixture.js';
+import type { Via } from './fixture.js';
 import { childrenOf, everyoneWaits, figure, nameOf, sequenceOf } from './lock-helpers.js';
-import { rejectionOf, sum, until, untilAsync, within } from './session-helpers.js';
+import { sum } from './session-helpers.js';
 
 // The queue itself under stress: waiters leaving mid-queue, a long queue handed down one by one
 // (counted on the wire, one FaultProxy per waiter so each waiter's share is known), and the lock's
@@ -17,20 +18,21 @@ const WAITERS = 50;
 const EXISTS = 3;
 const GET_CHILDREN2 = 12;
 
-let server: ZooKeeperServer;
-let observer: ZooKeeper;
-let root: string;
-const clients: ZooKeeper[] = [];
-const proxies: FaultProxy[] = [];
+const fixture = faultFixture({
+  // Write-heavy (50 waiters' nodes and deletes): no fsync per write.
+  server: { logLevel: 'warn', config: { forceSync: 'no' } },
+  rootPrefix: 'queue',
+  observer: 'file',
+  proxy: 'none',
+  clientOptions: { sessionTimeout: SESSION_TIMEOUT },
+});
 
-async function open(host = server.connectString): Promise<ZooKeeper> {
-  const zk = await ZooKeeper.connect(`${host}${root}`, { sessionTimeout: SESSION_TIMEOUT });
-  clients.push(zk);
-  return zk;
+function open(via: Via = 'direct'): Promise<ZooKeeper> {
+  return fixture.connect(via);
 }
 
 async function queueOf(lockPath: string): Promise<string[]> {
-  return childrenOf(observer, `${root}${lockPath}`);
+  return childrenOf(fixture.observer, `${fixture.root}${lockPath}`);
 }
 
 /** A contender's acquire, its reported places and whether it settled, all seen synchronously. */
@@ -44,27 +46,6 @@ function contend(zk: ZooKeeper, options: { timeout?: number; signal?: AbortSigna
   waiting.catch(() => undefined);
   return { waiting, positions };
 }
-
-beforeAll(async () => {
-  // Write-heavy (50 waiters' nodes and deletes): no fsync per write.
-  server = await ZooKeeperServer.start({ logLevel: 'warn', config: { forceSync: 'no' } });
-  observer = await ZooKeeper.connect(server.connectString);
-});
-
-afterAll(async () => {
-  await observer.close();
-  await server.stop();
-});
-
-beforeEach(async () => {
-  root = `/queue-${randomBytes(5).toString('hex')}`;
-  await observer.create(root);
-});
-
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((zk) => zk.close()));
-  await Promise.all(proxies.splice(0).map((p) => p.stop()));
-});
 
 describe('waiters leaving mid-queue', () => {
   it('a timed-out and an aborted waiter close their gaps; the last one acquires, nothing left', async () => {
@@ -106,11 +87,8 @@ describe('waiters leaving mid-queue', () => {
 describe(`a queue of ${WAITERS} waiters, each releasing as soon as it holds`, () => {
   it('hands down in queue order, each release waking two waiters at most', async () => {
     // Holder and waiters each through a proxy of their own: the counts say who got what.
-    const via = await Promise.all(
-      Array.from({ length: WAITERS + 1 }, () => FaultProxy.start({ target: server.connectString })),
-    );
-    proxies.push(...via);
-    const [holderZk, ...waiterZks] = await Promise.all(via.map((p) => open(p.connectString)));
+    const via = await Promise.all(Array.from({ length: WAITERS + 1 }, () => fixture.startProxy()));
+    const [holderZk, ...waiterZks] = await Promise.all(via.map((p) => open(p)));
     const holder = await new Mutex(holderZk!, '/lock').acquire();
     const acquired: { waiter: number; lease: Lease; before: WireCounts }[] = [];
     const chain = waiterZks.map(async (zk, waiter) => {
@@ -119,11 +97,11 @@ describe(`a queue of ${WAITERS} waiters, each releasing as soon as it holds`, ()
       acquired.push({ waiter, lease, before: via[waiter + 1]!.counts() });
       await lease.release();
     });
-    await untilAsync(
+    await until(
       'every waiter to queue',
       async () => (await queueOf('/lock')).length === WAITERS + 1,
     );
-    await everyoneWaits(server, observer, `${root}/lock`, WAITERS + 1);
+    await everyoneWaits(fixture.server, fixture.observer, `${fixture.root}/lock`, WAITERS + 1);
 
     for (const proxy of via) proxy.resetCounts();
     const startedAt = performance.now();
@@ -184,16 +162,16 @@ describe('the lock container reaped between holders', () => {
     // Two levels of containers, both made by the lock: /app and /app/lock.
     const first = await new Mutex(a, '/app/lock').acquire();
     const waiting = new Mutex(b, '/app/lock').acquire();
-    await untilAsync('the second to queue', async () => (await queueOf('/app/lock')).length === 2);
+    await until('the second to queue', async () => (await queueOf('/app/lock')).length === 2);
     await first.release();
     const second = await within('the second to acquire', waiting);
     await second.release();
     expect([sequenceOf(nameOf(first)), sequenceOf(nameOf(second))]).toEqual([0, 1]);
-    expect((await observer.exists(`${root}/app/lock`))?.ephemeralOwner).toBe(0n);
+    expect((await fixture.observer.exists(`${fixture.root}/app/lock`))?.ephemeralOwner).toBe(0n);
 
     // The server's reaper (every 200 ms on the test servers) removes the empty containers.
-    await untilAsync('the server to reap /app', async () => {
-      return (await observer.exists(`${root}/app`)) === null;
+    await until('the server to reap /app', async () => {
+      return (await fixture.observer.exists(`${fixture.root}/app`)) === null;
     });
 
     const third = await new Mutex(a, '/app/lock').acquire();
@@ -210,11 +188,10 @@ describe('the lock container reaped between holders', () => {
 
   it('is re-created when an ancestor is reaped between the steps that re-create the path', async () => {
     // /app: an empty container the server will reap as soon as its last child goes.
-    await observer.create(`${root}/app`, undefined, { mode: 'container' });
-    await observer.create(`${root}/app/keep`, 'x');
-    const proxy = await FaultProxy.start({ target: server.connectString });
-    proxies.push(proxy);
-    const zk = await open(proxy.connectString);
+    await fixture.observer.create(`${fixture.root}/app`, undefined, { mode: 'container' });
+    await fixture.observer.create(`${fixture.root}/app/keep`, 'x');
+    const proxy = await fixture.startProxy();
+    const zk = await open(proxy);
     // Each chunk waits 300 ms in the proxy: time to catch the exists on /app on its way.
     proxy.delay(300);
     const acquiring = new Mutex(zk, '/app/lock').acquire();
@@ -225,15 +202,15 @@ describe('the lock container reaped between holders', () => {
       () => (proxy.counts().clientToServer.byOpcode[EXISTS] ?? 0) >= 1,
     );
     proxy.blackhole();
-    await observer.delete(`${root}/app/keep`);
-    await untilAsync('the server to reap /app', async () => {
-      return (await observer.exists(`${root}/app`)) === null;
+    await fixture.observer.delete(`${fixture.root}/app/keep`);
+    await until('the server to reap /app', async () => {
+      return (await fixture.observer.exists(`${fixture.root}/app`)) === null;
     });
     proxy.pass();
 
     const lease = await within('the acquire', acquiring);
     expect(await queueOf('/app/lock')).toEqual([nameOf(lease)]);
-    expect((await observer.exists(`${root}/app`))?.ephemeralOwner).toBe(0n);
+    expect((await fixture.observer.exists(`${fixture.root}/app`))?.ephemeralOwner).toBe(0n);
     await lease.release();
   });
 });

@@ -1,10 +1,8 @@
-import { randomBytes } from 'node:crypto';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ZooKeeper } from '../../src/index.js';
+import { describe, expect, it } from 'vitest';
 import { LockTimeoutError, Mutex } from '../../src/recipes/index.js';
-import { FaultProxy, ZooKeeperServer } from '../../src/testing/index.js';
+import { rejectionOf, until, within } from '../support/poll.js';
+import { faultFixture } from './fixture.js';
 import { childrenOf, nameOf } from './lock-helpers.js';
-import { rejectionOf, StateLog, until, untilAsync, within } from './session-helpers.js';
 
 // A lock client whose write went through but whose reply was lost: the FaultProxy lets the
 // request reach the server, drops the reply and closes the connection, so the client sees only a
@@ -22,53 +20,27 @@ const SESSION_TIMEOUT = 10_000;
 const PROTECTED_LOCK_NODE =
   /^_c_[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}-lock-\d{10}$/;
 
-let server: ZooKeeperServer;
-let observer: ZooKeeper;
-let proxy: FaultProxy;
-let root: string;
-const clients: ZooKeeper[] = [];
-
-/** A client under this test's root, through the proxy or straight to the server. */
-async function open(via: 'proxy' | 'direct'): Promise<{ zk: ZooKeeper; log: StateLog }> {
-  const host = via === 'proxy' ? proxy.connectString : server.connectString;
-  const zk = await ZooKeeper.connect(`${host}${root}`, { sessionTimeout: SESSION_TIMEOUT });
-  clients.push(zk);
-  return { zk, log: new StateLog(zk) };
-}
+const fixture = faultFixture({
+  server: { logLevel: 'warn' },
+  rootPrefix: 'replies',
+  observer: 'file',
+  proxy: 'test',
+  clientOptions: { sessionTimeout: SESSION_TIMEOUT },
+});
+const { open } = fixture;
 
 /** The lock's children as the server has them; none once the empty container is reaped. */
 async function queueOf(lockPath: string): Promise<string[]> {
-  return childrenOf(observer, `${root}${lockPath}`);
+  return childrenOf(fixture.observer, `${fixture.root}${lockPath}`);
 }
-
-beforeAll(async () => {
-  server = await ZooKeeperServer.start({ logLevel: 'warn' });
-  observer = await ZooKeeper.connect(server.connectString);
-});
-
-afterAll(async () => {
-  await observer.close();
-  await server.stop();
-});
-
-beforeEach(async () => {
-  root = `/replies-${randomBytes(5).toString('hex')}`;
-  await observer.create(root);
-  proxy = await FaultProxy.start({ target: server.connectString });
-});
-
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((zk) => zk.close()));
-  await proxy.stop();
-});
 
 describe('the create of the lock node applied, its reply lost', () => {
   it('on a free lock: the acquire adopts the node it made, owned by its session; no orphan', async () => {
     // The parent exists (an empty container is not reaped until it has had a child), so the one
     // create2 the lock sends is that of its node, and it is the one whose reply is dropped.
-    await observer.create(`${root}/lock`, undefined, { mode: 'container' });
+    await fixture.observer.create(`${fixture.root}/lock`, undefined, { mode: 'container' });
     const { zk, log } = await open('proxy');
-    const dropped = proxy.dropReplyTo(CREATE2);
+    const dropped = fixture.proxy.dropReplyTo(CREATE2);
 
     const lease = await within('the acquire', new Mutex(zk, '/lock').acquire());
     const reply = await dropped;
@@ -78,11 +50,11 @@ describe('the create of the lock node applied, its reply lost', () => {
     expect(lease.fencingToken).toBe(reply.zxid);
     expect(nameOf(lease)).toMatch(PROTECTED_LOCK_NODE);
     expect(lease.sessionId).toBe(zk.sessionId);
-    const stat = await observer.exists(`${root}${lease.path}`);
+    const stat = await fixture.observer.exists(`${fixture.root}${lease.path}`);
     expect(stat?.ephemeralOwner).toBe(zk.sessionId);
     expect(stat?.czxid).toBe(reply.zxid);
     // Found again by its protected id, not created a second time.
-    expect(proxy.counts().clientToServer.byOpcode[CREATE2]).toBe(1);
+    expect(fixture.proxy.counts().clientToServer.byOpcode[CREATE2]).toBe(1);
     expect(await queueOf('/lock')).toEqual([nameOf(lease)]);
     // The drop cost a connection, not the session; the hold began after the reconnect.
     expect(log.states).toEqual(['suspended', 'reconnected']);
@@ -96,7 +68,7 @@ describe('the create of the lock node applied, its reply lost', () => {
     const { zk: holderZk } = await open('direct');
     const held = await new Mutex(holderZk, '/lock').acquire();
     const { zk, log } = await open('proxy');
-    const dropped = proxy.dropReplyTo(CREATE2);
+    const dropped = fixture.proxy.dropReplyTo(CREATE2);
     const positions: number[] = [];
 
     const waiting = new Mutex(zk, '/lock').acquire({ onPosition: (p) => positions.push(p) });
@@ -115,8 +87,10 @@ describe('the create of the lock node applied, its reply lost', () => {
     expect(lease.fencingToken).toBe(reply.zxid);
     expect(lease.fencingToken).toBeGreaterThan(held.fencingToken);
     expect(nameOf(lease)).toMatch(PROTECTED_LOCK_NODE);
-    expect((await observer.exists(`${root}${lease.path}`))?.ephemeralOwner).toBe(zk.sessionId);
-    expect(proxy.counts().clientToServer.byOpcode[CREATE2]).toBe(1);
+    expect((await fixture.observer.exists(`${fixture.root}${lease.path}`))?.ephemeralOwner).toBe(
+      zk.sessionId,
+    );
+    expect(fixture.proxy.counts().clientToServer.byOpcode[CREATE2]).toBe(1);
     expect(positions).toEqual([1, 0]);
     expect(await queueOf('/lock')).toEqual([nameOf(lease)]);
 
@@ -127,20 +101,20 @@ describe('the create of the lock node applied, its reply lost', () => {
     const { zk: holderZk } = await open('direct');
     const held = await new Mutex(holderZk, '/lock').acquire();
     const { zk, log } = await open('proxy');
-    const dropped = proxy.dropReplyTo(CREATE2);
+    const dropped = fixture.proxy.dropReplyTo(CREATE2);
 
     const timedOut = rejectionOf(new Mutex(zk, '/lock').acquire({ timeout: 300 }));
     const reply = await dropped;
     // The reconnect is held until the waiter has given up, before it could know its node.
-    proxy.blackhole();
+    fixture.proxy.blackhole();
     expect(reply.err).toBe(0);
     expect(await queueOf('/lock')).toHaveLength(2);
     expect(await timedOut).toBeInstanceOf(LockTimeoutError);
     expect(zk.state).toBe('suspended');
 
     // Once back, the client finds the node by its protected id and deletes it.
-    proxy.pass();
-    await untilAsync('the abandoned node to go', async () => (await queueOf('/lock')).length === 1);
+    fixture.proxy.pass();
+    await until('the abandoned node to go', async () => (await queueOf('/lock')).length === 1);
     expect(await queueOf('/lock')).toEqual([nameOf(held)]);
     expect(log.states).toEqual(['suspended', 'reconnected']);
     expect(held.held).toBe(true);
@@ -152,9 +126,9 @@ describe('the create of the lock node applied, its reply lost', () => {
 // A read that is lost costs a reconnect, not the waiter's place: the acquire repeats it.
 describe('a read of the queue whose reply is lost', () => {
   it('on a free lock, the listing: the acquire still gets the lock on the same session', async () => {
-    await observer.create(`${root}/lock`, undefined, { mode: 'container' });
+    await fixture.observer.create(`${fixture.root}/lock`, undefined, { mode: 'container' });
     const { zk, log } = await open('proxy');
-    const dropped = proxy.dropReplyTo(GET_CHILDREN2);
+    const dropped = fixture.proxy.dropReplyTo(GET_CHILDREN2);
 
     const lease = await within('the acquire', new Mutex(zk, '/lock').acquire());
     await dropped;
@@ -163,7 +137,7 @@ describe('a read of the queue whose reply is lost', () => {
     expect(lease.held).toBe(true);
     expect(lease.sessionId).toBe(zk.sessionId);
     expect(await queueOf('/lock')).toEqual([nameOf(lease)]);
-    expect(proxy.counts().clientToServer.byOpcode[CREATE2]).toBe(1);
+    expect(fixture.proxy.counts().clientToServer.byOpcode[CREATE2]).toBe(1);
     await lease.release();
     expect(await queueOf('/lock')).toEqual([]);
   });
@@ -174,7 +148,7 @@ describe('a read of the queue whose reply is lost', () => {
     const { zk, log } = await open('proxy');
     // The first watch set after the create (a getData on our node or on the one ahead): its
     // loss closes the connection under the listing as well.
-    const dropped = proxy.dropReplyTo(GET_DATA);
+    const dropped = fixture.proxy.dropReplyTo(GET_DATA);
     const positions: number[] = [];
     const waiting = new Mutex(zk, '/lock').acquire({ onPosition: (p) => positions.push(p) });
     await dropped;
@@ -202,13 +176,13 @@ describe('the delete of a released lock node applied, its reply lost', () => {
       onPosition: (p) => positions.push(p),
     });
     await until('the waiter to queue', () => positions.length > 0);
-    const dropped = proxy.dropReplyTo(DELETE);
+    const dropped = fixture.proxy.dropReplyTo(DELETE);
 
     await within('the release', lease.release());
     const reply = await dropped;
 
     expect(reply.err).toBe(0);
-    expect(await observer.exists(`${root}${lease.path}`)).toBeNull();
+    expect(await fixture.observer.exists(`${fixture.root}${lease.path}`)).toBeNull();
     expect(lease.held).toBe(false);
     const next = await within('the waiter to acquire', waiting);
     expect(next.fencingToken).toBeGreaterThan(lease.fencingToken);

@@ -1,11 +1,10 @@
-import { randomBytes } from 'node:crypto';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { SessionExpiredError, ZooKeeper } from '../../src/index.js';
+import { describe, expect, it } from 'vitest';
+import { SessionExpiredError } from '../../src/index.js';
 import { LeaseLostError, Semaphore } from '../../src/recipes/index.js';
 import type { Lease } from '../../src/recipes/index.js';
-import { FaultProxy, ZooKeeperServer } from '../../src/testing/index.js';
+import { rejectionOf, until, within } from '../support/poll.js';
+import { faultFixture } from './fixture.js';
 import { childrenOf, nameOf } from './lock-helpers.js';
-import { rejectionOf, StateLog, untilAsync, within } from './session-helpers.js';
 
 // A Semaphore (Curator's InterProcessSemaphoreV2 layout: waiters queue on a mutex under `locks/`,
 // leases are nodes under `leases/`) whose clients are partitioned past their session timeout:
@@ -19,25 +18,19 @@ const GET_CHILDREN2 = 12;
 const SHORT_SESSION = 3000;
 const SESSION_TIMEOUT = 10_000;
 
-let server: ZooKeeperServer;
-let observer: ZooKeeper;
-let proxy: FaultProxy;
-let root: string;
-const clients: ZooKeeper[] = [];
+const fixture = faultFixture({
+  server: { logLevel: 'warn' },
+  rootPrefix: 'semaphore',
+  observer: 'file',
+  proxy: 'test',
+  clientOptions: { sessionTimeout: SESSION_TIMEOUT },
+});
 
-async function open(
-  via: 'proxy' | 'direct',
-  sessionTimeout = SESSION_TIMEOUT,
-): Promise<{ zk: ZooKeeper; log: StateLog }> {
-  const host = via === 'proxy' ? proxy.connectString : server.connectString;
-  const zk = await ZooKeeper.connect(`${host}${root}`, { sessionTimeout });
-  clients.push(zk);
-  return { zk, log: new StateLog(zk) };
-}
+const { open } = fixture;
 
 /** The children of `/pool/<part>` as the server has them; none once the container is reaped. */
 function childrenOfPool(part: 'locks' | 'leases'): Promise<string[]> {
-  return childrenOf(observer, `${root}/pool/${part}`);
+  return childrenOf(fixture.observer, `${fixture.root}/pool/${part}`);
 }
 
 /** An acquire whose outcome is observable synchronously and never an unhandled rejection. */
@@ -50,40 +43,19 @@ function pending(acquire: Promise<Lease>): { acquire: Promise<Lease>; settled: s
   return { acquire, settled };
 }
 
-beforeAll(async () => {
-  server = await ZooKeeperServer.start({ logLevel: 'warn' });
-  observer = await ZooKeeper.connect(server.connectString);
-});
-
-afterAll(async () => {
-  await observer.close();
-  await server.stop();
-});
-
-beforeEach(async () => {
-  root = `/semaphore-${randomBytes(5).toString('hex')}`;
-  await observer.create(root);
-  proxy = await FaultProxy.start({ target: server.connectString });
-});
-
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((zk) => zk.close()));
-  await proxy.stop();
-});
-
 describe('a lease holder black-holed past its session timeout (2 leases, lostOn lost)', () => {
   it('has its signal aborted before the waiter gets the lease; locks/ ends empty', async () => {
     const events: string[] = [];
     const { zk: directZk } = await open('direct');
     const kept = await new Semaphore(directZk, '/pool', { leases: 2 }).acquire();
-    const { zk, log } = await open('proxy', SHORT_SESSION);
+    const { zk, log } = await open('proxy', { sessionTimeout: SHORT_SESSION });
     const lost = await new Semaphore(zk, '/pool', { leases: 2, lostOn: 'lost' }).acquire();
     lost.signal.addEventListener('abort', () => events.push('holder signal aborted'));
     const { zk: waiterZk } = await open('direct');
     const waiter = pending(new Semaphore(waiterZk, '/pool', { leases: 2 }).acquire());
     void waiter.acquire.then(() => events.push('waiter acquired'));
     // The waiter holds the internal mutex while it waits for room among the leases.
-    await untilAsync('the waiter to wait for room', async () => {
+    await until('the waiter to wait for room', async () => {
       return (
         (await childrenOfPool('leases')).length === 3 &&
         (await childrenOfPool('locks')).length === 1
@@ -91,7 +63,7 @@ describe('a lease holder black-holed past its session timeout (2 leases, lostOn 
     });
 
     await zk.exists('/');
-    proxy.blackhole();
+    fixture.proxy.blackhole();
     events.push('cut');
     const next = await within('the waiter to get a lease', waiter.acquire, 6 * SHORT_SESSION);
 
@@ -102,10 +74,10 @@ describe('a lease holder black-holed past its session timeout (2 leases, lostOn 
     expect(await childrenOfPool('locks')).toEqual([]);
     expect(kept.held).toBe(true);
 
-    proxy.pass();
+    fixture.proxy.pass();
     await log.waitFor('connected', 4 * SHORT_SESSION);
     expect(zk.sessionId).not.toBe(lost.sessionId);
-    expect(await observer.exists(`${root}${lost.path}`)).toBeNull();
+    expect(await fixture.observer.exists(`${fixture.root}${lost.path}`)).toBeNull();
     await Promise.all([kept.release(), next.release(), lost.release()]);
     expect(await childrenOfPool('leases')).toEqual([]);
     expect(await childrenOfPool('locks')).toEqual([]);
@@ -116,9 +88,9 @@ describe('the waiter holding the internal mutex black-holed past its session tim
   it('gives the mutex up with its session; the waiter behind it gets the lease; nothing left', async () => {
     const { zk: holderZk } = await open('direct');
     const holder = await new Semaphore(holderZk, '/pool', { leases: 1 }).acquire();
-    const { zk, log } = await open('proxy', SHORT_SESSION);
+    const { zk, log } = await open('proxy', { sessionTimeout: SHORT_SESSION });
     const cut = pending(new Semaphore(zk, '/pool', { leases: 1 }).acquire());
-    await untilAsync('the cut waiter to hold the mutex and wait for room', async () => {
+    await until('the cut waiter to hold the mutex and wait for room', async () => {
       return (
         (await childrenOfPool('leases')).length === 2 &&
         (await childrenOfPool('locks')).length === 1
@@ -126,19 +98,19 @@ describe('the waiter holding the internal mutex black-holed past its session tim
     });
     const { zk: behindZk } = await open('direct');
     const behind = pending(new Semaphore(behindZk, '/pool', { leases: 1 }).acquire());
-    await untilAsync('the next waiter to queue on the mutex', async () => {
+    await until('the next waiter to queue on the mutex', async () => {
       return (await childrenOfPool('locks')).length === 2;
     });
 
     await zk.exists('/');
-    proxy.blackhole();
+    fixture.proxy.blackhole();
     // The server expires the cut session: its mutex node and its lease node go with it, and the
     // waiter behind takes the mutex and waits for room, which the holder still takes up.
     expect(await within('the cut waiter to give up', rejectionOf(cut.acquire))).toBeInstanceOf(
       SessionExpiredError,
     );
     expect(log.states).toEqual(['suspended', 'lost']);
-    await untilAsync('the cut session to expire', async () => {
+    await until('the cut session to expire', async () => {
       return (
         (await childrenOfPool('leases')).length === 2 &&
         (await childrenOfPool('locks')).length === 1
@@ -153,7 +125,7 @@ describe('the waiter holding the internal mutex black-holed past its session tim
     expect(await childrenOfPool('locks')).toEqual([]);
     expect(lease.fencingToken).toBeGreaterThan(holder.fencingToken);
 
-    proxy.pass();
+    fixture.proxy.pass();
     await log.waitFor('connected', 4 * SHORT_SESSION);
     // Nothing of the cut waiter's came back with its new session.
     expect(await childrenOfPool('leases')).toEqual([nameOf(lease)]);
@@ -171,25 +143,27 @@ describe('the Semaphore waiter whose listing of leases/ is lost', () => {
     const { zk, log } = await open('proxy');
     // Each chunk waits 300 ms in the proxy: time to arm the drop between the create of the lease
     // node and the listing of leases/ that follows its answer.
-    proxy.delay(300);
+    fixture.proxy.delay(300);
     const outcome = new Semaphore(zk, '/pool', { leases: 1 }).acquire().then(
       (lease) => lease,
       (error: unknown) => error,
     );
     // Its lease node is made (the answer still held in the proxy): the next listing is that of
     // leases/. (/pool/locks, left empty by the holder, may be reaped and re-created first.)
-    await untilAsync('the waiter to create its lease node', async () => {
-      return (await childrenOf(observer, `${root}/pool/leases`)).length === 2;
+    await until('the waiter to create its lease node', async () => {
+      return (await childrenOf(fixture.observer, `${fixture.root}/pool/leases`)).length === 2;
     });
-    const dropped = proxy.dropReplyTo(GET_CHILDREN2);
-    proxy.pass();
+    const dropped = fixture.proxy.dropReplyTo(GET_CHILDREN2);
+    fixture.proxy.pass();
     await dropped;
     await log.waitFor('reconnected');
 
     await held.release();
     const lease = await within('the waiter to get the lease', outcome);
     expect(lease).not.toBeInstanceOf(Error);
-    expect(await childrenOf(observer, `${root}/pool/leases`)).toEqual([nameOf(lease as Lease)]);
-    expect(await childrenOf(observer, `${root}/pool/locks`)).toEqual([]);
+    expect(await childrenOf(fixture.observer, `${fixture.root}/pool/leases`)).toEqual([
+      nameOf(lease as Lease),
+    ]);
+    expect(await childrenOf(fixture.observer, `${fixture.root}/pool/locks`)).toEqual([]);
   });
 });

@@ -1,6 +1,5 @@
-import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   ConnectionLossError,
   RequestTimeoutError,
@@ -8,15 +7,9 @@ import {
   ZooKeeper,
 } from '../../src/index.js';
 import type { ZooKeeperOptions } from '../../src/index.js';
-import { FaultProxy, ZooKeeperServer } from '../../src/testing/index.js';
-import {
-  iterateStates,
-  rejectionOf,
-  StateLog,
-  track,
-  untilAsync,
-  within,
-} from './session-helpers.js';
+import { rejectionOf, until, within } from '../support/poll.js';
+import { faultFixture } from './fixture.js';
+import { iterateStates, StateLog, track } from './session-helpers.js';
 
 // Partitions between one client and a standalone server, made with a FaultProxy in front of the
 // server: the client goes through the proxy, an observer talks to the server directly and so sees
@@ -36,16 +29,10 @@ const CREATE2 = 15;
 /** Long enough for a single-host reconnect after the read timeout (see above). */
 const SURVIVABLE_T = 9000;
 
-let server: ZooKeeperServer;
-let observer: ZooKeeper;
-let proxy: FaultProxy;
-let root: string;
-const clients: ZooKeeper[] = [];
+const fixture = faultFixture({ rootPrefix: 'blackhole', observer: 'test', proxy: 'test' });
 
-async function open(options: ZooKeeperOptions): Promise<{ zk: ZooKeeper; log: StateLog }> {
-  const zk = await ZooKeeper.connect(`${proxy.connectString}${root}`, options);
-  clients.push(zk);
-  return { zk, log: new StateLog(zk) };
+function open(options: ZooKeeperOptions): Promise<{ zk: ZooKeeper; log: StateLog }> {
+  return fixture.open('proxy', options);
 }
 
 /** A request answered just now, then the cut: returns when it was sent and when answered. */
@@ -53,7 +40,7 @@ async function cutAfterFreshAnswer(zk: ZooKeeper): Promise<{ sentAt: number; ans
   const sentAt = performance.now();
   await zk.exists('/');
   const answeredAt = performance.now();
-  proxy.blackhole();
+  fixture.proxy.blackhole();
   return { sentAt, answeredAt };
 }
 
@@ -69,27 +56,6 @@ function figure(text: string): void {
   console.info(`[session figures] ${text}`);
 }
 
-beforeAll(async () => {
-  server = await ZooKeeperServer.start();
-});
-
-afterAll(async () => {
-  await server.stop();
-});
-
-beforeEach(async () => {
-  observer = await ZooKeeper.connect(server.connectString);
-  clients.push(observer);
-  root = `/blackhole-${randomBytes(5).toString('hex')}`;
-  await observer.create(root);
-  proxy = await FaultProxy.start({ target: server.connectString });
-});
-
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((zk) => zk.close()));
-  await proxy.stop();
-});
-
 describe('a black-hole shorter than the session timeout', () => {
   it('suspends, then resumes the same session: no lost, the ephemeral stays', async () => {
     const { zk, log } = await open({ sessionTimeout: SURVIVABLE_T });
@@ -103,13 +69,13 @@ describe('a black-hole shorter than the session timeout', () => {
     // The partition lasts a little past the read timeout (2T/3 = 6 s); a reconnect attempt made
     // meanwhile is held by the black-hole and answered on pass().
     await sleep(300);
-    proxy.pass();
+    fixture.proxy.pass();
     const reconnected = await log.waitFor('reconnected', timeout);
 
     expect(log.states).toEqual(['suspended', 'reconnected']);
     expect(reconnected.sessionId).toBe(sessionId);
     expect(zk.sessionId).toBe(sessionId);
-    expect((await observer.exists(`${root}/eph`))?.ephemeralOwner).toBe(sessionId);
+    expect((await fixture.observer.exists(`${fixture.root}/eph`))?.ephemeralOwner).toBe(sessionId);
     expect((await zk.getData('/eph')).data.toString()).toBe('mine');
     expect(log.states).toEqual(['suspended', 'reconnected']);
     figure(
@@ -127,7 +93,9 @@ describe('a black-hole longer than the session timeout', () => {
     const oldSession = zk.sessionId;
     const timeout = zk.sessionTimeout;
     expect(timeout).toBe(4000);
-    const deleted = track((await observer.exists(`${root}/eph`, { watch: true })).watch);
+    const deleted = track(
+      (await fixture.observer.exists(`${fixture.root}/eph`, { watch: true })).watch,
+    );
     const iterated = iterateStates(zk, 'connected');
 
     const { sentAt, answeredAt } = await cutAfterFreshAnswer(zk);
@@ -146,22 +114,24 @@ describe('a black-hole longer than the session timeout', () => {
     // The server's expiry, as the observer sees it: the ephemeral deleted.
     expect(await within('the server to expire the session', deleted.promise, 4 * timeout)).toEqual({
       type: 'nodeDeleted',
-      path: `${root}/eph`,
+      path: `${fixture.root}/eph`,
     });
     // The safety claim: the client stopped trusting the session before anyone could see it gone.
     expect(lost.at).toBeLessThan(deleted.settledAt!);
-    expect(await observer.exists(`${root}/eph`)).toBeNull();
+    expect(await fixture.observer.exists(`${fixture.root}/eph`)).toBeNull();
 
-    proxy.pass();
+    fixture.proxy.pass();
     const connected = await log.waitFor('connected', 4 * timeout);
     expect(connected.sessionId).not.toBe(oldSession);
     expect(connected.sessionId).toBe(zk.sessionId);
     expect((await afterLost).path).toBe('/after-lost');
-    expect((await observer.exists(`${root}/after-lost`))?.ephemeralOwner).toBe(zk.sessionId);
+    expect((await fixture.observer.exists(`${fixture.root}/after-lost`))?.ephemeralOwner).toBe(
+      zk.sessionId,
+    );
     // Nothing from the old session was replayed on the new one.
     await zk.sync('/');
-    expect(await observer.exists(`${root}/queued`)).toBeNull();
-    expect(await observer.exists(`${root}/in-flight`)).toBeNull();
+    expect(await fixture.observer.exists(`${fixture.root}/queued`)).toBeNull();
+    expect(await fixture.observer.exists(`${fixture.root}/in-flight`)).toBeNull();
     expect(log.states).toEqual(['suspended', 'lost', 'connected']);
     // The async iterator tells the same story as the listener.
     const fields = (c: StateFields): unknown[] => [c.state, c.previous, c.sessionId, c.cause];
@@ -185,7 +155,7 @@ describe('requests made during a black-hole shorter than the session timeout', (
     await log.waitFor('suspended', zk.sessionTimeout);
     expect(await onWire).toBeInstanceOf(ConnectionLossError);
 
-    proxy.resetCounts();
+    fixture.proxy.resetCounts();
     const queued = Promise.all([
       zk.create('/q', 'x'),
       zk.setData('/n', 'v1'),
@@ -195,7 +165,7 @@ describe('requests made during a black-hole shorter than the session timeout', (
     // Still suspended: the black-hole holds any reconnect attempt.
     await sleep(300);
     expect(zk.state).toBe('suspended');
-    proxy.pass();
+    fixture.proxy.pass();
     const [created, stat, read, exists] = await within('the queued requests', queued);
 
     // Sent in the order they were made, on the resumed session.
@@ -203,7 +173,7 @@ describe('requests made during a black-hole shorter than the session timeout', (
     expect(stat.version).toBe(1);
     expect(read.data.toString()).toBe('v1');
     expect(exists?.czxid).toBe(created.stat.czxid);
-    expect(proxy.counts().clientToServer.byOpcode[CREATE2]).toBe(1);
+    expect(fixture.proxy.counts().clientToServer.byOpcode[CREATE2]).toBe(1);
     expect(log.states).toEqual(['suspended', 'reconnected']);
     expect(zk.sessionId).toBe(sessionId);
   });
@@ -226,10 +196,10 @@ describe('requests made during a black-hole shorter than the session timeout', (
 
     // The held requests now reach the server and their answers come back to nobody: a timed-out
     // write's outcome is unknown, and here it does happen.
-    proxy.pass();
-    await untilAsync(
+    fixture.proxy.pass();
+    await until(
       'the late create to be applied',
-      async () => (await observer.exists(`${root}/late`)) !== null,
+      async () => (await fixture.observer.exists(`${fixture.root}/late`)) !== null,
     );
     // The late replies are matched and dropped; the next requests work on the same connection.
     expect((await zk.getData('/n')).data.toString()).toBe('v1');
@@ -248,12 +218,12 @@ describe('requests made during a black-hole shorter than the session timeout', (
     const queued = rejectionOf(zk.create('/never', 'x'));
     expect(await queued).toBeInstanceOf(RequestTimeoutError);
 
-    proxy.resetCounts();
-    proxy.pass();
+    fixture.proxy.resetCounts();
+    fixture.proxy.pass();
     await log.waitFor('reconnected', zk.sessionTimeout);
     await zk.sync('/');
-    expect(await observer.exists(`${root}/never`)).toBeNull();
-    expect(proxy.counts().clientToServer.byOpcode[CREATE2]).toBeUndefined();
+    expect(await fixture.observer.exists(`${fixture.root}/never`)).toBeNull();
+    expect(fixture.proxy.counts().clientToServer.byOpcode[CREATE2]).toBeUndefined();
     expect(log.states).toEqual(['suspended', 'reconnected']);
     expect(zk.sessionId).toBe(sessionId);
   });

@@ -8,7 +8,9 @@ import {
   type EnsembleMember,
   type WireCounts,
 } from '../../src/testing/index.js';
-import { StateLog, sum, track, within } from './session-helpers.js';
+import { bringBackStopped } from '../support/ensemble.js';
+import { within } from '../support/poll.js';
+import { StateLog, sum, track } from './session-helpers.js';
 
 // Server crashes under a session: one real 3-member ensemble for the file. A test may kill
 // members; afterEach restarts whatever is down (together, since a member only comes back with a
@@ -83,9 +85,7 @@ beforeEach(async () => {
 afterEach(async () => {
   await Promise.all(clients.splice(0).map((zk) => zk.close()));
   await Promise.all(proxies.splice(0).map((p) => p.stop()));
-  const down = ensemble.members.filter((m) => !m.isRunning());
-  await Promise.all(down.map((m) => m.restart()));
-  await ensemble.waitForQuorum();
+  await bringBackStopped(ensemble);
 });
 
 describe('kill -9 of the server the client is connected to', () => {

@@ -1,10 +1,11 @@
-import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ConnectionLossError, SessionExpiredError, ZooKeeper } from '../../src/index.js';
 import type { ZooKeeperOptions } from '../../src/index.js';
-import { expireSession, FaultProxy, ZooKeeperServer } from '../../src/testing/index.js';
-import { rejectionOf, StateLog, track, within } from './session-helpers.js';
+import { expireSession } from '../../src/testing/index.js';
+import { rejectionOf, within } from '../support/poll.js';
+import { faultFixture } from './fixture.js';
+import { StateLog, track } from './session-helpers.js';
 
 // The server ends the session while the client is connected (expireSession, a real expiry done
 // at once): the client learns it on its next reconnect, reports `lost` with cause 'expired', and
@@ -20,41 +21,16 @@ import { rejectionOf, StateLog, track, within } from './session-helpers.js';
 const SESSION_TIMEOUT = 10_000;
 const CLOSE_SESSION = -11;
 
-let server: ZooKeeperServer;
-let observer: ZooKeeper;
-let proxy: FaultProxy;
-let root: string;
-const clients: ZooKeeper[] = [];
+const fixture = faultFixture({
+  rootPrefix: 'expiry',
+  observer: 'test',
+  proxy: 'test',
+  clientOptions: { sessionTimeout: SESSION_TIMEOUT },
+});
 
-async function open(options: ZooKeeperOptions = {}): Promise<{ zk: ZooKeeper; log: StateLog }> {
-  const zk = await ZooKeeper.connect(`${proxy.connectString}${root}`, {
-    sessionTimeout: SESSION_TIMEOUT,
-    ...options,
-  });
-  clients.push(zk);
-  return { zk, log: new StateLog(zk) };
+function open(options: ZooKeeperOptions = {}): Promise<{ zk: ZooKeeper; log: StateLog }> {
+  return fixture.open('proxy', options);
 }
-
-beforeAll(async () => {
-  server = await ZooKeeperServer.start();
-});
-
-afterAll(async () => {
-  await server.stop();
-});
-
-beforeEach(async () => {
-  observer = await ZooKeeper.connect(server.connectString);
-  clients.push(observer);
-  root = `/expiry-${randomBytes(5).toString('hex')}`;
-  await observer.create(root);
-  proxy = await FaultProxy.start({ target: server.connectString });
-});
-
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((zk) => zk.close()));
-  await proxy.stop();
-});
 
 describe('a session expired by the server while the client is connected', () => {
   it('newSessionOnLoss: false: lost (expired), waiting requests fail, later calls too', async () => {
@@ -63,12 +39,14 @@ describe('a session expired by the server while the client is connected', () => 
     await zk.create('/n', 'v0');
     const sessionId = zk.sessionId;
     const watch = track((await zk.getData('/n', { watch: true })).watch);
-    const deleted = track((await observer.exists(`${root}/eph`, { watch: true })).watch);
+    const deleted = track(
+      (await fixture.observer.exists(`${fixture.root}/eph`, { watch: true })).watch,
+    );
 
     // A write caught on the wire: the proxy holds it while the server ends the session.
-    proxy.blackhole();
+    fixture.proxy.blackhole();
     const onWire = rejectionOf(zk.setData('/n', 'from the expired session'));
-    await expireSession(zk, { server: server.connectString });
+    await expireSession(zk, { server: fixture.server.connectString });
     expect(await within('the ephemeral to go', deleted.promise)).toMatchObject({
       type: 'nodeDeleted',
     });
@@ -77,7 +55,7 @@ describe('a session expired by the server while the client is connected', () => 
     zk.on('state', (state) => {
       if (state === 'suspended') queued ??= rejectionOf(zk.getData('/n'));
     });
-    proxy.pass();
+    fixture.proxy.pass();
     const lost = await log.waitFor('lost', SESSION_TIMEOUT);
 
     expect(lost).toMatchObject({ cause: 'expired', sessionId, previous: 'suspended' });
@@ -92,14 +70,14 @@ describe('a session expired by the server while the client is connected', () => 
       reason: 'sessionExpired',
     });
     // The server never took the held write from the dead session.
-    expect((await observer.getData(`${root}/n`)).data.toString()).toBe('v0');
+    expect((await fixture.observer.getData(`${fixture.root}/n`)).data.toString()).toBe('v0');
 
     // Stays lost: every call fails at once, nothing is sent.
-    proxy.resetCounts();
+    fixture.proxy.resetCounts();
     expect(await rejectionOf(zk.getData('/n'))).toBeInstanceOf(SessionExpiredError);
     expect(await rejectionOf(zk.create('/x', 'y'))).toBeInstanceOf(SessionExpiredError);
     expect(await rejectionOf(zk.sync('/'))).toBeInstanceOf(SessionExpiredError);
-    expect(proxy.counts().clientToServer.frames).toBe(0);
+    expect(fixture.proxy.counts().clientToServer.frames).toBe(0);
     expect(zk.state).toBe('lost');
     expect(zk.sessionId).toBe(0n);
     await zk.close();
@@ -129,9 +107,11 @@ describe('a session expired by the server while the client is connected', () => 
     expect(await queued).toBeInstanceOf(SessionExpiredError);
     expect(await watch.promise).toMatchObject({ type: 'watchLost', reason: 'sessionExpired' });
     expect(await afterLost).toMatchObject({ path: '/after-lost' });
-    expect((await observer.exists(`${root}/after-lost`))?.ephemeralOwner).toBe(zk.sessionId);
+    expect((await fixture.observer.exists(`${fixture.root}/after-lost`))?.ephemeralOwner).toBe(
+      zk.sessionId,
+    );
     await zk.sync('/');
-    expect(await observer.exists(`${root}/queued`)).toBeNull();
+    expect(await fixture.observer.exists(`${fixture.root}/queued`)).toBeNull();
   });
 });
 
@@ -163,13 +143,13 @@ describe('a server that answers later than the session timeout', () => {
       }
     })();
     for (let delay = 100; delay <= 2000 && zk.state === 'connected'; delay += 100) {
-      proxy.delay(delay);
+      fixture.proxy.delay(delay);
       await sleep(200);
     }
     const lost = await log.waitFor('lost', SESSION_TIMEOUT);
     // Healed at once: the old session is still alive on the server (its requests keep arriving),
     // so the client can resume it just to close it.
-    proxy.pass();
+    fixture.proxy.pass();
     const connected = await log.waitFor('connected', SESSION_TIMEOUT);
     await within('the stream of creates', stream);
     await within('every create to settle', settledAll(outcomes));
@@ -178,8 +158,8 @@ describe('a server that answers later than the session timeout', () => {
     expect(log.states).toEqual(['lost', 'connected']);
     expect(connected.sessionId).not.toBe(oldSession);
     // Closed by the client's closeSession before the new session was opened, not at expiry.
-    expect(proxy.counts().clientToServer.byOpcode[CLOSE_SESSION]).toBe(1);
-    expect(await observer.exists(`${root}/eph`)).toBeNull();
+    expect(fixture.proxy.counts().clientToServer.byOpcode[CLOSE_SESSION]).toBe(1);
+    expect(await fixture.observer.exists(`${fixture.root}/eph`)).toBeNull();
 
     const before = outcomes.filter((o) => o.issuedAt < lost.at);
     const after = outcomes.filter((o) => o.issuedAt >= lost.at);
@@ -190,9 +170,11 @@ describe('a server that answers later than the session timeout', () => {
     expect(after.length).toBeGreaterThan(0);
     for (const o of after) expect(o.result).toBe('ok');
 
-    const { children } = await observer.getChildren(root);
+    const { children } = await fixture.observer.getChildren(fixture.root);
     const ids = await Promise.all(
-      children.map(async (c) => Number((await observer.getData(`${root}/${c}`)).data.toString())),
+      children.map(async (c) =>
+        Number((await fixture.observer.getData(`${fixture.root}/${c}`)).data.toString()),
+      ),
     );
     // Outstanding writes may have been applied (outcome unknown), but none twice.
     expect(new Set(ids).size).toBe(ids.length);

@@ -1,5 +1,5 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { WatchEvent, ZooKeeper, ZooKeeperState } from '../../src/index.js';
+import { until } from '../support/poll.js';
 
 // Shared by the session fault tests. Every wait here is bounded: a client that never reaches a
 // state fails the test with what it did see, instead of hanging until vitest's timeout.
@@ -44,12 +44,12 @@ export class StateLog {
   async waitFor(state: ZooKeeperState, timeoutMs = 20_000, from = 0): Promise<StateRecord> {
     let found: StateRecord | undefined;
     await until(
-      `state ${state} (seen: ${this.states.join(', ') || 'none'})`,
+      () => `state ${state} (seen: ${this.states.join(', ') || 'none'})`,
       () => {
         found = this.records.slice(from).find((record) => record.state === state);
         return found !== undefined;
       },
-      timeoutMs,
+      { timeoutMs },
     );
     return found!;
   }
@@ -70,53 +70,6 @@ export async function iterateStates(zk: ZooKeeper, last: ZooKeeperState): Promis
     if (change.state === last) break;
   }
   return seen;
-}
-
-/** Polls `check` every 10 ms until it holds; fails after `timeoutMs`. */
-export async function until(what: string, check: () => boolean, timeoutMs = 20_000): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
-  while (!check()) {
-    if (performance.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms: ${what}`);
-    await sleep(10);
-  }
-}
-
-/** Polls an async `check` until it holds; fails after `timeoutMs`. */
-export async function untilAsync(
-  what: string,
-  check: () => Promise<boolean>,
-  timeoutMs = 20_000,
-): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
-  while (!(await check())) {
-    if (performance.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms: ${what}`);
-    await sleep(25);
-  }
-}
-
-/** The error `promise` rejects with; fails if it resolves. */
-export async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected the promise to reject, but it resolved');
-}
-
-/** Settles `promise` with a bound, for watch promises that must not hang the test. */
-export async function within<T>(what: string, promise: Promise<T>, timeoutMs = 20_000): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      reject(new Error(`timed out after ${timeoutMs} ms: ${what}`));
-    }, timeoutMs);
-  });
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 /** A watch promise with its outcome observable synchronously (to check nothing fired yet). */

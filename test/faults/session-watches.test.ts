@@ -1,33 +1,27 @@
 import { randomBytes } from 'node:crypto';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ZooKeeper } from '../../src/index.js';
-import type { WatchEvent, ZooKeeperOptions } from '../../src/index.js';
-import { FaultProxy, ZooKeeperServer } from '../../src/testing/index.js';
-import { StateLog, track, until, untilAsync, within } from './session-helpers.js';
+import { describe, expect, it } from 'vitest';
+import type { WatchEvent } from '../../src/index.js';
+import { until, within } from '../support/poll.js';
+import { faultFixture } from './fixture.js';
+import { track } from './session-helpers.js';
 
 // Watches across a reconnect: the client re-registers them with SetWatches (opcode 101) before
 // anything else, and the server reports what changed meanwhile. The client goes through a
-// FaultProxy (to cut it off and to count what crosses the wire); an admin client talks to the
-// server directly and makes the changes.
+// FaultProxy (to cut it off and to count what crosses the wire); the fixture's observer talks to
+// the server directly and makes the changes.
 
 const SET_WATCHES = 101;
 /** The most path characters one SetWatches carries (the Java client's SET_WATCHES_MAX_LENGTH). */
 const SET_WATCHES_MAX_CHARS = 128 * 1024;
 const BATCH = 1000;
 
-let server: ZooKeeperServer;
-let admin: ZooKeeper;
-let proxy: FaultProxy;
-const clients: ZooKeeper[] = [];
-
-async function open(
-  connectString: string,
-  options: ZooKeeperOptions = {},
-): Promise<{ zk: ZooKeeper; log: StateLog }> {
-  const zk = await ZooKeeper.connect(connectString, { sessionTimeout: 20_000, ...options });
-  clients.push(zk);
-  return { zk, log: new StateLog(zk) };
-}
+const fixture = faultFixture({
+  // 20 000 writes: fsync on each would dominate the file's run time and prove nothing here.
+  server: { config: { forceSync: 'no' } },
+  observer: 'test',
+  proxy: 'test',
+  clientOptions: { sessionTimeout: 20_000 },
+});
 
 /** Runs `op` for every index, `BATCH` requests in flight at a time (pipelined). */
 async function inBatches<T>(count: number, op: (i: number) => Promise<T>): Promise<T[]> {
@@ -39,35 +33,15 @@ async function inBatches<T>(count: number, op: (i: number) => Promise<T>): Promi
   return results;
 }
 
-beforeAll(async () => {
-  // 20 000 writes: fsync on each would dominate the file's run time and prove nothing here.
-  server = await ZooKeeperServer.start({ config: { forceSync: 'no' } });
-});
-
-afterAll(async () => {
-  await server.stop();
-});
-
-beforeEach(async () => {
-  admin = await ZooKeeper.connect(server.connectString);
-  clients.push(admin);
-  proxy = await FaultProxy.start({ target: server.connectString });
-});
-
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((zk) => zk.close()));
-  await proxy.stop();
-});
-
 describe('10 000 watches across a reconnect', () => {
   it('re-registers them all in several SetWatches batches; every one fires once', async () => {
     const count = 10_000;
     const base = '/watch-reregistration-test';
     const pathOf = (i: number): string => `${base}/node-${String(i).padStart(5, '0')}`;
-    await admin.create(base);
-    await inBatches(count, (i) => admin.create(pathOf(i), 'v0'));
+    await fixture.observer.create(base);
+    await inBatches(count, (i) => fixture.observer.create(pathOf(i), 'v0'));
 
-    const { zk, log } = await open(proxy.connectString);
+    const { zk, log } = await fixture.open('proxy');
     // Kept in their result objects: an async callback returning the bare watch promise would
     // wait for the watch to fire.
     const results = await inBatches(count, (i) => zk.getData(pathOf(i), { watch: true }));
@@ -76,32 +50,33 @@ describe('10 000 watches across a reconnect', () => {
     for (const watch of watches) void watch.then((event) => settled.push(event));
     const sessionId = zk.sessionId;
 
-    proxy.resetCounts();
-    proxy.reset();
+    fixture.proxy.resetCounts();
+    fixture.proxy.reset();
     await log.waitFor('reconnected');
     expect(zk.sessionId).toBe(sessionId);
     const totalChars = count * pathOf(0).length;
     const expectedBatches = Math.ceil(totalChars / SET_WATCHES_MAX_CHARS);
     expect(expectedBatches).toBeGreaterThan(1);
-    const setWatches = (): number => proxy.counts().clientToServer.byOpcode[SET_WATCHES] ?? 0;
+    const setWatches = (): number =>
+      fixture.proxy.counts().clientToServer.byOpcode[SET_WATCHES] ?? 0;
     // The batches leave with `reconnected` and cross the proxy just after it.
     await until('the SetWatches batches to cross the proxy', () => setWatches() > 0);
-    // The server holds every watch again (the admin client sets none).
-    await untilAsync('the server to hold 10 000 watches', async () =>
-      (await server.fourLetterWord('wchs')).includes(`Total watches:${count}`),
+    // The server holds every watch again (the observer sets none).
+    await until('the server to hold 10 000 watches', async () =>
+      (await fixture.server.fourLetterWord('wchs')).includes(`Total watches:${count}`),
     );
     expect(setWatches()).toBe(expectedBatches);
     // Re-registering fired nothing: no change was made meanwhile.
     expect(settled).toEqual([]);
 
-    proxy.resetCounts();
-    await inBatches(count, (i) => admin.setData(pathOf(i), 'v1'));
+    fixture.proxy.resetCounts();
+    await inBatches(count, (i) => fixture.observer.setData(pathOf(i), 'v1'));
     const events = await within('10 000 watch events', Promise.all(watches));
     events.forEach((event, i) => {
       expect(event).toEqual({ type: 'nodeDataChanged', path: pathOf(i) });
     });
     await zk.sync('/');
-    expect(proxy.counts().serverToClient.notifications).toBe(count);
+    expect(fixture.proxy.counts().serverToClient.notifications).toBe(count);
     expect(log.states).toEqual(['suspended', 'reconnected']);
   });
 });
@@ -109,8 +84,8 @@ describe('10 000 watches across a reconnect', () => {
 describe('a chroot across a reconnect', () => {
   it('strips the chroot from every event path and every created name', async () => {
     const root = `/chroot-${randomBytes(5).toString('hex')}`;
-    await admin.create(root);
-    const { zk, log } = await open(`${proxy.connectString}${root}`);
+    await fixture.observer.create(root);
+    const { zk, log } = await fixture.open('proxy', {}, root);
     for (const path of ['/d', '/gone', '/gone-kids', '/parent', '/d2', '/gone2', '/parent2']) {
       await zk.create(path, 'v0');
     }
@@ -131,12 +106,12 @@ describe('a chroot across a reconnect', () => {
       deleted: track((await zk.getData('/gone2', { watch: true })).watch),
     };
 
-    proxy.blackhole();
-    await admin.setData(`${root}/d`, 'v1');
-    await admin.create(`${root}/born`);
-    await admin.create(`${root}/parent/c`);
-    await admin.delete(`${root}/gone`);
-    await admin.delete(`${root}/gone-kids`);
+    fixture.proxy.blackhole();
+    await fixture.observer.setData(`${root}/d`, 'v1');
+    await fixture.observer.create(`${root}/born`);
+    await fixture.observer.create(`${root}/parent/c`);
+    await fixture.observer.delete(`${root}/gone`);
+    await fixture.observer.delete(`${root}/gone-kids`);
     // Sequential creates made while suspended, sent on the resumed session.
     let queued: Promise<string[]> | undefined;
     zk.on('state', (state) => {
@@ -148,7 +123,7 @@ describe('a chroot across a reconnect', () => {
     });
     // The notifications the server sent meanwhile are held by the proxy and dropped with the
     // connection: the client can only learn of these changes through SetWatches.
-    proxy.reset();
+    fixture.proxy.reset();
     await log.waitFor('reconnected');
 
     expect(await within('data', away.data.promise)).toEqual({
@@ -180,10 +155,10 @@ describe('a chroot across a reconnect', () => {
     expect(queuedSeq).toMatch(/^\/q-\d{10}$/);
     expect(rootSeq).toMatch(/^\/\d{10}$/);
 
-    await admin.setData(`${root}/d2`, 'v1');
-    await admin.create(`${root}/born2`);
-    await admin.create(`${root}/parent2/c`);
-    await admin.delete(`${root}/gone2`);
+    await fixture.observer.setData(`${root}/d2`, 'v1');
+    await fixture.observer.create(`${root}/born2`);
+    await fixture.observer.create(`${root}/parent2/c`);
+    await fixture.observer.delete(`${root}/gone2`);
     expect(await within('data', after.data.promise)).toEqual({
       type: 'nodeDataChanged',
       path: '/d2',

@@ -4,11 +4,11 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { ZooKeeper } from '../../src/index.js';
+import { until } from '../support/poll.js';
 import { connectString } from './helpers.js';
 
 const REPO = fileURLToPath(new URL('../..', import.meta.url));
@@ -135,16 +135,17 @@ export class CliRun {
 
   /** Waits (bounded) until `text` shows up on stdout or stderr; fails with what did. */
   async waitFor(text: string, timeoutMs = 15_000): Promise<void> {
-    const deadline = performance.now() + timeoutMs;
-    while (!this.stdout.includes(text) && !this.stderr.includes(text)) {
-      if (this.process.exitCode !== null || this.process.signalCode !== null) {
-        throw new Error(`zkcoord exited before printing ${text}: ${this.stdout}${this.stderr}`);
-      }
-      if (performance.now() > deadline) {
-        throw new Error(`no ${text} within ${timeoutMs} ms: ${this.stdout}${this.stderr}`);
-      }
-      await sleep(20);
-    }
+    await until(
+      () => `${text}, printed: ${this.stdout}${this.stderr}`,
+      () => {
+        if (this.stdout.includes(text) || this.stderr.includes(text)) return true;
+        if (this.process.exitCode !== null || this.process.signalCode !== null) {
+          throw new Error(`zkcoord exited before printing ${text}: ${this.stdout}${this.stderr}`);
+        }
+        return false;
+      },
+      { timeoutMs },
+    );
   }
 }
 

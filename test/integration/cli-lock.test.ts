@@ -1,10 +1,10 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NoNodeError, ZooKeeper } from '../../src/index.js';
 import { freePort } from '../../src/testing/index.js';
+import { until } from '../support/poll.js';
 import { buildCli, CliRun, expectUsageError, sh } from './cli-helpers.js';
 import type { BuiltCli, CliExit } from './cli-helpers.js';
 import { connectString, uniqueRoot } from './helpers.js';
@@ -41,13 +41,6 @@ describe('zkcoord lock', () => {
     } catch (error) {
       if (error instanceof NoNodeError) return 0;
       throw error;
-    }
-  }
-
-  async function until(what: string, check: () => Promise<boolean>): Promise<void> {
-    for (let waited = 0; !(await check()); waited += 20) {
-      if (waited > 10_000) throw new Error(`timed out waiting for ${what}`);
-      await sleep(20);
     }
   }
 
@@ -133,7 +126,9 @@ describe('zkcoord lock', () => {
     expect(timedOut.stderr).toMatch(/^zkcoord lock: not acquired: timed out after 200 ms.*\n$/);
 
     const waiter = lock([path, ...connect, '--', 'echo', 'ran']);
-    await until('the waiter to queue', async () => (await queued(path)) === 2);
+    await until('the waiter to queue', async () => (await queued(path)) === 2, {
+      timeoutMs: 10_000,
+    });
     waiter.process.kill('SIGINT');
     expect(await waiter.exited).toMatchObject({ code: 130, stdout: '', stderr: '' });
     expect(await queued(path)).toBe(1);

@@ -2,6 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { ZooKeeper } from '../../src/index.js';
 import { Mutex, ReadWriteLock, Semaphore } from '../../src/recipes/index.js';
 import type { LockLease } from '../../src/recipes/index.js';
+import { until } from '../support/poll.js';
 import { cliAndAdmin, CliRun } from './cli-helpers.js';
 import type { CliExit } from './cli-helpers.js';
 import { connectString, uniqueRoot } from './helpers.js';
@@ -79,11 +80,9 @@ describe('zkcoord locks', () => {
     const wait = new AbortController();
     waits.push(wait);
     acquire(wait.signal).catch(() => undefined);
-    const deadline = performance.now() + 15_000;
-    while ((await queued()) < expected) {
-      if (performance.now() > deadline) throw new Error(`the queue never reached ${expected}`);
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+    await until(`${expected} in the queue`, async () => (await queued()) >= expected, {
+      timeoutMs: 15_000,
+    });
   }
 
   it('a mutex: the holder, then the waiters in queue order, with session, age and data', async () => {
@@ -210,10 +209,9 @@ describe('zkcoord locks', () => {
     // The first waiter has made its lease node too, and waits for room.
     const leaseNodes = async (): Promise<number> =>
       (await b.getChildren('/s/leases')).children.length;
-    const deadline = performance.now() + 15_000;
-    while ((await leaseNodes()) < 2 && performance.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+    await until("the first waiter's lease node", async () => (await leaseNodes()) >= 2, {
+      timeoutMs: 15_000,
+    });
 
     for (const args of [
       ['locks', '--json', '/s'],

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FaultProxy } from '../../src/testing/index.js';
+import { until } from '../support/poll.js';
 import { cliAndAdmin, CliRun, isAlive } from './cli-helpers.js';
 import { connectString, uniqueRoot } from './helpers.js';
 
@@ -17,13 +18,8 @@ function events(stdout: string): string[][] {
     });
 }
 
-async function until(what: string, check: () => boolean): Promise<void> {
-  const deadline = performance.now() + 15_000;
-  while (!check()) {
-    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
+/** How long a watch may take to print what the test caused. */
+const PRINTED = { timeoutMs: 15_000 } as const;
 
 describe('zkcoord watch', () => {
   const fixture = cliAndAdmin();
@@ -48,7 +44,7 @@ describe('zkcoord watch', () => {
     await fixture.admin.create(`${root}/w/a`, 'x');
     await fixture.admin.setData(`${root}/w/a`, 'y');
     await fixture.admin.delete(`${root}/w/a`);
-    await until('four events', () => events(watch.stdout).length === 4);
+    await until('four events', () => events(watch.stdout).length === 4, PRINTED);
     watch.process.kill('SIGINT');
     const end = await watch.exited;
     expect(end).toMatchObject({ code: 0, signal: null });
@@ -68,7 +64,7 @@ describe('zkcoord watch', () => {
     await fixture.admin.create(`${root}/w/child`);
     await fixture.admin.setData(`${root}/w/child`, 'not watched');
     await fixture.admin.setData(`${root}/w`, 'watched');
-    await until('three events', () => watch.stdout.split('\n').length === 4);
+    await until('three events', () => watch.stdout.split('\n').length === 4, PRINTED);
     watch.process.kill('SIGTERM');
     const end = await watch.exited;
     expect(end.code).toBe(0);

@@ -12,7 +12,8 @@ import {
   ZooKeeper,
 } from '../../src/index.js';
 import type { ACL } from '../../src/index.js';
-import { clientsClosedAfterEach, COUNTED_FRAMES, rejectionOf, uniqueRoot } from './helpers.js';
+import { rejectionOf } from '../support/poll.js';
+import { clientsClosedAfterEach, COUNTED_FRAMES, uniqueRoot } from './helpers.js';
 
 // ACLs on a real server: getACL/setACL round trips with aversion checks, InvalidACL refused by the
 // client (empty list) or by the server (bad ids), and NoAuth from the server's permission checks.

@@ -5,7 +5,8 @@ import {
   NoNodeError,
   ZooKeeper,
 } from '../../src/index.js';
-import { clientsClosedAfterEach, rejectionOf, uniqueRoot } from './helpers.js';
+import { rejectionOf } from '../support/poll.js';
+import { clientsClosedAfterEach, uniqueRoot } from './helpers.js';
 
 // multiRead, getEphemerals, getAllChildrenNumber and whoAmI on the real server, under a chroot
 // where paths are involved: the chroot is applied to what is sent and stripped from what returns.

@@ -1,7 +1,8 @@
 import net from 'node:net';
 import { afterEach, expect, it } from 'vitest';
 import { ConnectionLossError, ZooKeeper } from '../../src/index.js';
-import { connectString, rejectionOf } from './helpers.js';
+import { rejectionOf } from '../support/poll.js';
+import { connectString } from './helpers.js';
 
 // connect() with credentials when the connection drops after the handshake, before the server
 // answered the auth packet: connect() must not resolve on a session whose credentials were never

@@ -13,7 +13,8 @@ import {
 } from '../../src/index.js';
 import type { ACL, SaslOptions, ZooKeeperOptions, ZooKeeperState } from '../../src/index.js';
 import { ZooKeeperServer } from '../../src/testing/index.js';
-import { connectString, overflow, OVERFLOW_OPTIONS, rejectionOf, uniqueRoot } from './helpers.js';
+import { rejectionOf } from '../support/poll.js';
+import { connectString, overflow, OVERFLOW_OPTIONS, uniqueRoot } from './helpers.js';
 
 // Authentication on real servers: digest credentials through addAuth and the `auth` option (sent
 // again on every connection), a refused scheme failing the client for good, and SASL DIGEST-MD5

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { NodeExistsError, NoNodeError, NotEmptyError, ZooKeeper } from '../../src/index.js';
-import { connectString, rejectionOf, uniqueRoot } from './helpers.js';
+import { rejectionOf } from '../support/poll.js';
+import { connectString, uniqueRoot } from './helpers.js';
 
 // The chroot of the connect string: applied to every outgoing path, stripped from every path the
 // client hands back (create results, sequential names, transaction results, watch events, errors).

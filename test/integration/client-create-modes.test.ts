@@ -1,7 +1,8 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { CreateMode, InvalidArgumentError, ZooKeeper } from '../../src/index.js';
 import type { CreateOptions } from '../../src/index.js';
-import { clientsClosedAfterEach, rejectionOf, uniqueRoot } from './helpers.js';
+import { rejectionOf } from '../support/poll.js';
+import { clientsClosedAfterEach, uniqueRoot } from './helpers.js';
 
 // The seven create modes on a real server that runs with extendedTypesEnabled=true and
 // znode.container.checkIntervalMs=200, so containers and TTL nodes are reaped within about a second.

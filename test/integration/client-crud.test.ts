@@ -11,7 +11,8 @@ import {
   ZooKeeper,
 } from '../../src/index.js';
 import type { ZooKeeperError } from '../../src/index.js';
-import { clientsClosedAfterEach, rejectionOf, uniqueRoot } from './helpers.js';
+import { rejectionOf } from '../support/poll.js';
+import { clientsClosedAfterEach, uniqueRoot } from './helpers.js';
 
 // Every operation's success path and its server error paths, on a real server, each test under a
 // chroot of its own.

@@ -8,7 +8,8 @@ import {
   ZooKeeper,
 } from '../../src/index.js';
 import type { ZooKeeperState } from '../../src/index.js';
-import { connectString, COUNTED_FRAMES, rejectionOf, uniqueRoot } from './helpers.js';
+import { rejectionOf } from '../support/poll.js';
+import { connectString, COUNTED_FRAMES, uniqueRoot } from './helpers.js';
 
 // Opening and closing sessions, and input refused before anything is sent.
 

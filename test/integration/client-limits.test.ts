@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ConnectionLossError, InvalidArgumentError, ZooKeeper } from '../../src/index.js';
-import { clientsClosedAfterEach, COUNTED_FRAMES, rejectionOf, uniqueRoot } from './helpers.js';
+import { rejectionOf } from '../support/poll.js';
+import { clientsClosedAfterEach, COUNTED_FRAMES, uniqueRoot } from './helpers.js';
 
 // Request size limits against the server's jute.maxbuffer (1,048,575 bytes per frame, excluding
 // the 4-byte length prefix). A request the server would refuse (it would drop the connection) is

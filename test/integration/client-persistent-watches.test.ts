@@ -7,12 +7,12 @@ import {
 } from '../../src/index.js';
 import type { PersistentWatchEvent, PersistentWatcher, ZooKeeperOptions } from '../../src/index.js';
 import { serverVersion, versionAtLeast } from '../../src/testing/server-version.js';
+import { rejectionOf } from '../support/poll.js';
 import {
   connectString,
   COUNTED_FRAMES,
   overflow,
   OVERFLOW_OPTIONS,
-  rejectionOf,
   uniqueRoot,
 } from './helpers.js';
 

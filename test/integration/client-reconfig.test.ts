@@ -9,7 +9,8 @@ import {
 import type { ParsedConfig } from '../../src/index.js';
 import { freePorts, ZooKeeperEnsemble } from '../../src/testing/index.js';
 import type { EnsembleMember } from '../../src/testing/index.js';
-import { connectString, rejectionOf } from './helpers.js';
+import { rejectionOf } from '../support/poll.js';
+import { connectString } from './helpers.js';
 
 // getConfig and reconfig on real 3-member ensembles started with `reconfig: true`. A client is
 // never connected to a member that a test removes: the removed member drops its clients.

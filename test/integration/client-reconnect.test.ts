@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConnectionLossError, ZooKeeper } from '../../src/index.js';
 import type { WatchEvent, ZooKeeperState } from '../../src/index.js';
-import { connectString, overflow, OVERFLOW_OPTIONS, rejectionOf, uniqueRoot } from './helpers.js';
+import { rejectionOf } from '../support/poll.js';
+import { connectString, overflow, OVERFLOW_OPTIONS, uniqueRoot } from './helpers.js';
 
 // The session across a connection the server drops. To make the shared server drop exactly one
 // connection, the client's request limit is lifted by one byte and a frame one byte over

@@ -4,7 +4,7 @@ import { ConnectionLossError, NoAuthError, Perms, ZooKeeper } from '../../src/in
 import type { ZooKeeperOptions, ZooKeeperState } from '../../src/index.js';
 import { ZooKeeperEnsemble, ZooKeeperServer } from '../../src/testing/index.js';
 import type { ZooKeeperEnsembleTls, ZooKeeperServerTls } from '../../src/testing/index.js';
-import { rejectionOf } from './helpers.js';
+import { rejectionOf } from '../support/poll.js';
 
 // Two TLS servers of our own, each with its own test CA: `want` asks for a client certificate
 // but takes clients without one, `need` refuses them. Each CA is the "wrong CA" for the other.

@@ -11,7 +11,8 @@ import {
 } from '../../src/index.js';
 import type { TransactionFailure } from '../../src/index.js';
 import { serverVersion, versionAtLeast } from '../../src/testing/server-version.js';
-import { clientsClosedAfterEach, connectString, rejectionOf, uniqueRoot } from './helpers.js';
+import { rejectionOf } from '../support/poll.js';
+import { clientsClosedAfterEach, connectString, uniqueRoot } from './helpers.js';
 
 // Transactions (multi) on the shared real server (Debian's 3.8.0 unless ZOOKEEPER_VERSION says
 // otherwise), under a chroot.

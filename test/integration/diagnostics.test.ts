@@ -8,7 +8,8 @@ import type {
 } from '../../src/index.js';
 import { LockTimeoutError, Mutex } from '../../src/recipes/index.js';
 import type { LockMessage } from '../../src/recipes/index.js';
-import { clientsClosedAfterEach, rejectionOf, uniqueRoot } from './helpers.js';
+import { rejectionOf } from '../support/poll.js';
+import { clientsClosedAfterEach, uniqueRoot } from './helpers.js';
 
 // The diagnostics_channel messages, as a subscriber sees them, for a real client on a real server.
 // Other test files run in other workers, so everything published here is this file's.

@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ZooKeeper } from '../../src/index.js';
 import {
@@ -10,6 +9,7 @@ import {
   ZooKeeperServerStateError,
   type EnsembleMember,
 } from '../../src/testing/index.js';
+import { untilMode } from '../support/ensemble.js';
 import { uniqueRoot } from './helpers.js';
 
 // One real 3-member ensemble for the whole file (each JVM costs ~0.3-1 s and ~65 MB): the tests
@@ -31,17 +31,6 @@ function isAlive(pid: number): boolean {
     return true;
   } catch {
     return false;
-  }
-}
-
-/** Polls a member's mode (each probe bounded) until it is `mode`; fails after `timeoutMs`. */
-async function untilMode(member: EnsembleMember, mode: string, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let seen = await member.mode({ timeoutMs: 300 });
-  while (seen !== mode) {
-    if (Date.now() > deadline) throw new Error(`member ${member.id} is ${seen}, not ${mode}`);
-    await sleep(50);
-    seen = await member.mode({ timeoutMs: 300 });
   }
 }
 

@@ -12,7 +12,8 @@ import {
   freePort,
   SessionNotFoundError,
 } from '../../src/testing/index.js';
-import { connectString, COUNTED_FRAMES, rejectionOf, uniqueRoot } from './helpers.js';
+import { rejectionOf, until } from '../support/poll.js';
+import { connectString, COUNTED_FRAMES, uniqueRoot } from './helpers.js';
 
 // FaultProxy and expireSession in front of the shared server: neither touches the server itself,
 // so no JVM of its own is needed. Every test works under its own chroot.
@@ -34,14 +35,8 @@ async function open(
   return { zk, states };
 }
 
-/** Polls `check` every 20 ms until it holds; fails after `timeoutMs`. */
-async function until(what: string, check: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(20);
-  }
-}
+/** The shared server answers at once: 10 s is ample for any effect a test waits for. */
+const SOON = { timeoutMs: 10_000 } as const;
 
 function settledFlag(promise: Promise<unknown>): () => boolean {
   let settled = false;
@@ -125,7 +120,7 @@ describe('FaultProxy', () => {
     const { zk, states } = await open(proxy.connectString, { sessionTimeout: 3000 });
     proxy.blackhole();
     const read = rejectionOf(zk.getData('/'));
-    await until('suspended', () => states.includes('suspended'));
+    await until('suspended', () => states.includes('suspended'), SOON);
     expect(await read).toBeInstanceOf(ConnectionLossError);
     proxy.pass();
   });
@@ -139,7 +134,7 @@ describe('FaultProxy', () => {
     proxy.reset();
     expect(proxy.mode).toBe('pass');
     expect(await inFlight).toBeInstanceOf(ConnectionLossError);
-    await until('reconnected', () => zk.state === 'reconnected');
+    await until('reconnected', () => zk.state === 'reconnected', SOON);
     expect(zk.sessionId).toBe(sessionId);
     expect((await zk.getData('/r')).data.toString()).toBe('x');
     expect(states).toEqual(['suspended', 'reconnected']);
@@ -182,7 +177,7 @@ describe('FaultProxy', () => {
     const error = new Promise((resolve) => socket.once('error', resolve));
     await new Promise((resolve) => socket.once('close', resolve));
     expect(await error).toMatchObject({ code: 'ECONNRESET' });
-    await until('the link to go', () => dead.connectionCount === 0);
+    await until('the link to go', () => dead.connectionCount === 0, SOON);
   });
 
   it('rejects dropReplyTo() and mode changes after stop()', async () => {
@@ -211,7 +206,7 @@ describe('expireSession', () => {
     await expireSession(zk);
     expect(await watch).toMatchObject({ type: 'nodeDeleted' });
     expect(await admin.exists(`${root}/eph`)).toBeNull();
-    await until('lost', () => zk.state === 'lost');
+    await until('lost', () => zk.state === 'lost', SOON);
     expect(states).toEqual(['suspended', 'lost']);
     expect(await rejectionOf(zk.getData('/'))).toBeInstanceOf(SessionExpiredError);
 
@@ -227,7 +222,7 @@ describe('expireSession', () => {
     const sessionId = zk.sessionId;
     await expireSession(zk);
     expect(proxy.counts().clientToServer.byOpcode[-11]).toBe(1);
-    await until('a new session', () => zk.sessionId !== 0n && zk.sessionId !== sessionId);
+    await until('a new session', () => zk.sessionId !== 0n && zk.sessionId !== sessionId, SOON);
     expect(states).toContain('lost');
   });
 });

@@ -11,7 +11,9 @@ import {
   ZooKeeperServerStateError,
   type EnsembleMember,
 } from '../../src/testing/index.js';
-import { rejectionOf, uniqueRoot } from './helpers.js';
+import { untilMode } from '../support/ensemble.js';
+import { rejectionOf, until } from '../support/poll.js';
+import { uniqueRoot } from './helpers.js';
 
 // One real 3-member ensemble whose members reach each other only through FaultProxies: the tests
 // run in order, each leaving every member serving (healed) for the next; the last stops it.
@@ -32,24 +34,8 @@ async function open(connectString: string, options: ZooKeeperOptions = {}): Prom
   return zk;
 }
 
-/** Polls `check` every 50 ms until it holds; fails after `timeoutMs`. */
-async function until(what: string, check: () => Promise<boolean>, timeoutMs = 20_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
-}
-
-/** Waits until the member reports `mode`; resolves with the ms it took. */
-async function untilMode(member: EnsembleMember, mode: string): Promise<number> {
-  const start = performance.now();
-  await until(
-    `member ${member.id} to be ${mode}`,
-    async () => (await member.mode({ timeoutMs: 300 })) === mode,
-  );
-  return performance.now() - start;
-}
+/** Polls every 50 ms, as untilMode does: the figures printed are only as fine as the polling. */
+const POLL = { intervalMs: 50 } as const;
 
 function figure(text: string): void {
   console.info(`[quorum figures] ${text}`);
@@ -107,8 +93,10 @@ describe("ZooKeeperEnsemble with quorumLinks: 'proxied'", () => {
     for (const from of ensemble.members) {
       for (const to of ensemble.members.filter((m) => m !== from)) {
         const link = ensemble.quorumLink(from.id, to.id);
-        await until(`quorum connections ${from.id}→${to.id}`, async () =>
-          Promise.resolve(link.quorum.connectionCount === (to === leader ? 1 : 0)),
+        await until(
+          `quorum connections ${from.id}→${to.id}`,
+          () => link.quorum.connectionCount === (to === leader ? 1 : 0),
+          POLL,
         );
       }
     }
@@ -119,12 +107,13 @@ describe("ZooKeeperEnsemble with quorumLinks: 'proxied'", () => {
       [1, 3],
       [2, 3],
     ] as const) {
-      await until(`an election connection between ${a} and ${b}`, async () =>
-        Promise.resolve(
+      await until(
+        `an election connection between ${a} and ${b}`,
+        () =>
           ensemble.quorumLink(a, b).election.connectionCount +
             ensemble.quorumLink(b, a).election.connectionCount >
-            0,
-        ),
+          0,
+        POLL,
       );
     }
     expect(() => ensemble.quorumLink(1, 1)).toThrow(RangeError);
@@ -201,8 +190,10 @@ describe("ZooKeeperEnsemble with quorumLinks: 'proxied'", () => {
     await member.restart();
     expect(await member.mode()).toBe('follower');
     const link = ensemble.quorumLink(member.id, leader.id);
-    await until('the restarted member on its link to the leader', async () =>
-      Promise.resolve(link.quorum.connectionCount === 1),
+    await until(
+      'the restarted member on its link to the leader',
+      () => link.quorum.connectionCount === 1,
+      POLL,
     );
   });
 
@@ -212,11 +203,15 @@ describe("ZooKeeperEnsemble with quorumLinks: 'proxied'", () => {
     const isolatedAt = performance.now();
     ensemble.isolate(old.id);
     let next: EnsembleMember | undefined;
-    await until('a new leader', async () => {
-      const modes = await ensemble.modes();
-      next = others.find((m) => modes.get(m.id) === 'leader');
-      return next !== undefined;
-    });
+    await until(
+      'a new leader',
+      async () => {
+        const modes = await ensemble.modes();
+        next = others.find((m) => modes.get(m.id) === 'leader');
+        return next !== undefined;
+      },
+      POLL,
+    );
     const electedAfter = performance.now() - isolatedAt;
     figure(`new leader ${next!.id} after ${Math.round(electedAfter)} ms`);
     await untilMode(old, 'not serving');

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { afterEach, inject } from 'vitest';
 import { ZooKeeper } from '../../src/index.js';
 import type { ZooKeeperOptions } from '../../src/index.js';
+import { rejectionOf } from '../support/poll.js';
 
 /** Connect string of the shared server started by global-setup.ts. */
 export function connectString(): string {
@@ -18,16 +19,6 @@ export function uniqueRoot(prefix = 't'): string {
     throw new RangeError(`uniqueRoot prefix must be a single path segment, got ${prefix}`);
   }
   return `/${prefix}-${randomBytes(6).toString('hex')}`;
-}
-
-/** The error a promise rejects with; fails the test if it resolves instead. */
-export async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected the promise to reject, but it resolved');
 }
 
 /**

@@ -3,14 +3,9 @@ import { ClientClosedError, ZooKeeper } from '../../src/index.js';
 import { LeaseLostError, Mutex } from '../../src/recipes/index.js';
 import type { Lease } from '../../src/recipes/index.js';
 import { expireSession } from '../../src/testing/index.js';
-import {
-  clientsClosedAfterEach,
-  OVERFLOW_OPTIONS,
-  overflow,
-  rejectionOf,
-  uniqueRoot,
-} from './helpers.js';
-import { waitFor } from './recipe-helpers.js';
+import { rejectionOf, until } from '../support/poll.js';
+import { clientsClosedAfterEach, OVERFLOW_OPTIONS, overflow, uniqueRoot } from './helpers.js';
+import { IN_BACKGROUND } from './recipe-helpers.js';
 
 // A hold at the edges of its session, on the shared server: a stalled event loop, a user's
 // 'state' listener that throws, an acquire begun while the session is lost.
@@ -113,8 +108,8 @@ describe("a user's 'state' listener that throws", () => {
     const lease = await new Mutex(zk, '/lock').acquire();
 
     await overflow(zk, root);
-    await waitFor(() => zk.state === 'reconnected');
-    await waitFor(() => uncaught.length > 0);
+    await until('the client to reconnect', () => zk.state === 'reconnected', IN_BACKGROUND);
+    await until('an uncaught error', () => uncaught.length > 0, IN_BACKGROUND);
 
     expect(lease.signal.aborted).toBe(true);
     expect(lossCauseOf(lease.signal.reason)).toBe('suspended');
@@ -133,7 +128,11 @@ describe('an acquire begun while the session is lost', () => {
     });
 
     await expireSession(zk);
-    await waitFor(() => acquiring !== undefined && zk.state === 'connected');
+    await until(
+      'the acquire to start on a connected client',
+      () => acquiring !== undefined && zk.state === 'connected',
+      IN_BACKGROUND,
+    );
     if (acquiring === undefined) throw new Error('unreachable: no acquire began');
     const lease = await acquiring;
 

@@ -1,7 +1,8 @@
 import { beforeEach, expect, it } from 'vitest';
 import { AuthFailedError } from '../../src/index.js';
 import { LeaseLostError, Mutex } from '../../src/recipes/index.js';
-import { clientsClosedAfterEach, rejectionOf, uniqueRoot } from './helpers.js';
+import { rejectionOf } from '../support/poll.js';
+import { clientsClosedAfterEach, uniqueRoot } from './helpers.js';
 
 // A client whose credentials the server refuses stops for good (`authFailed`): its lock holds
 // must be reported lost and its waits must end, not hang on watches that can never fire.

@@ -10,20 +10,14 @@ import type {
 import { LockTimeoutError, Mutex, ReadWriteLock } from '../../src/recipes/index.js';
 import type { Lease, ReadLock, WriteLock } from '../../src/recipes/index.js';
 import { watchIfPresent } from '../../src/recipes/coordination/node-watch.js';
+import { until } from '../support/poll.js';
 import { clientsClosedAfterEach, uniqueRoot } from './helpers.js';
+import { IN_BACKGROUND } from './recipe-helpers.js';
 
 // How a waiter moves through the queue: what it asks the server, and when.
 
 const connect = clientsClosedAfterEach();
 const client = (): Promise<ZooKeeper> => connect('', { sessionTimeout: 10_000 });
-
-async function waitFor(condition: () => boolean | Promise<boolean>): Promise<void> {
-  const deadline = performance.now() + 10_000;
-  while (!(await condition())) {
-    if (performance.now() > deadline) throw new Error('condition not met in time');
-    await sleep(10);
-  }
-}
 
 /** The operations each of `zks` sends while `during` runs, from the client's request channel. */
 async function requestsOf<T>(
@@ -71,17 +65,21 @@ async function watches(zk: ZooKeeper, queue: Mutex | ReadLock, index: number): P
  * before it sets them, so this, not onPosition, says it is settled.
  */
 async function watchingQueue(zk: ZooKeeper, queue: Mutex | ReadLock, indexes: number[]) {
-  await waitFor(async () => {
-    const set = await Promise.all(indexes.map((index) => watches(zk, queue, index)));
-    return set.every(Boolean);
-  });
+  await until(
+    `watches on the nodes at ${indexes.join(', ')}`,
+    async () => {
+      const set = await Promise.all(indexes.map((index) => watches(zk, queue, index)));
+      return set.every(Boolean);
+    },
+    IN_BACKGROUND,
+  );
 }
 
 /** A waiter's acquire with the places it reported, queued before the call returns. */
 async function queued(zk: ZooKeeper, path: string) {
   const positions: number[] = [];
   const waiting = new Mutex(zk, path).acquire({ onPosition: (p) => positions.push(p) });
-  await waitFor(() => positions.length === 1);
+  await until('the waiter to report its place', () => positions.length === 1, IN_BACKGROUND);
   return { waiting, positions };
 }
 
@@ -106,7 +104,11 @@ describe('a waiter two places back', () => {
     const [bLease, [cListing]] = await requestsOf([c], async () => {
       await aLease.release();
       const lease = await bWaiting;
-      await waitFor(() => positions.length === 2);
+      await until(
+        'the waiter to report its new place',
+        () => positions.length === 2,
+        IN_BACKGROUND,
+      );
       return lease;
     });
     expect(cListing).toEqual(['getChildren2']);
@@ -168,7 +170,7 @@ describe('readers queued behind a writer', () => {
     const positioned = async (zk: ZooKeeper, lock: ReadLock | WriteLock) => {
       const positions: number[] = [];
       const waiting = lock.acquire({ onPosition: (p) => positions.push(p) });
-      await waitFor(() => positions.length === 1);
+      await until('the contender to report its place', () => positions.length === 1, IN_BACKGROUND);
       return { waiting };
     };
     const { waiting: writing } = await positioned(w, new ReadWriteLock(w, path).writeLock);
@@ -189,7 +191,7 @@ describe('readers queued behind a writer', () => {
     const [, ops] = await requestsOf([r1, r2, r3], async (seen) => {
       await second.release();
       // The first reader lists, then watches the reader now heading the queue.
-      await waitFor(() => seen[0]!.length === 2);
+      await until('the first reader to list and watch', () => seen[0]!.length === 2, IN_BACKGROUND);
     });
     expect(ops).toEqual([['getChildren2', 'getData'], [], []]);
     await first.release();
@@ -219,7 +221,7 @@ describe('a waiter that gives up', () => {
     try {
       await held.release();
       // The holder's own lease watch hears its node go; the waiter's client has nobody left.
-      await waitFor(() => reached.length === 2);
+      await until('the deletion to reach both clients', () => reached.length === 2, IN_BACKGROUND);
     } finally {
       diagnosticsChannel.unsubscribe('zkcoord:watch', onMessage);
     }

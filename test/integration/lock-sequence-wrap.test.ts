@@ -9,8 +9,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ZooKeeper } from '../../src/index.js';
 import { Mutex, ReadWriteLock, Semaphore, SequenceWrappedError } from '../../src/recipes/index.js';
 import { findZooKeeper, ZooKeeperServer } from '../../src/testing/index.js';
-import { rejectionOf } from './helpers.js';
-import { childrenOf, waitFor } from './recipe-helpers.js';
+import { rejectionOf, until } from '../support/poll.js';
+import { childrenOf, IN_BACKGROUND } from './recipe-helpers.js';
 
 /**
  * A parent's 2^31st child cannot be reached by creating children in a test, so the server starts
@@ -95,7 +95,7 @@ describe.skipIf(!hasJdk && process.env['CI'] === undefined)(
       // would refuse too.
       let place = -1;
       const waiting = new Mutex(b, '/mutex').acquire({ onPosition: (p) => (place = p) });
-      await waitFor(() => place === 1);
+      await until('b to queue at place 1', () => place === 1, IN_BACKGROUND);
 
       const mutex = new Mutex(c, '/mutex');
       // A timeout, so that without the check this fails as a LockTimeoutError, not a hang.
@@ -108,7 +108,11 @@ describe.skipIf(!hasJdk && process.env['CI'] === undefined)(
       const tried = await rejectionOf(mutex.tryAcquire());
       expect(tried).toBeInstanceOf(SequenceWrappedError);
       expect((tried as SequenceWrappedError).node).toMatch(new RegExp(`-lock-(${LAST}|-\\d+)$`));
-      await waitFor(async () => (await childrenOf(c, '/mutex')).length === 2);
+      await until(
+        'the refused node to go, 2 left',
+        async () => (await childrenOf(c, '/mutex')).length === 2,
+        IN_BACKGROUND,
+      );
 
       const holders = await mutex.participants();
       expect(holders.map((entry) => [entry.sequence, entry.holds])).toEqual([
@@ -129,7 +133,11 @@ describe.skipIf(!hasJdk && process.env['CI'] === undefined)(
         SequenceWrappedError,
       );
       await expect(lock.writeLock.tryAcquire()).rejects.toBeInstanceOf(SequenceWrappedError);
-      await waitFor(async () => (await childrenOf(zk, '/rw')).length === 0);
+      await until(
+        'the refused read/write nodes to go',
+        async () => (await childrenOf(zk, '/rw')).length === 0,
+        IN_BACKGROUND,
+      );
     });
 
     it('Semaphore: its internal mutex refuses, leaving neither a mutex nor a lease node', async () => {
@@ -140,7 +148,11 @@ describe.skipIf(!hasJdk && process.env['CI'] === undefined)(
       const refused = await rejectionOf(semaphore.acquire({ timeout: 5_000 }));
       expect(refused).toBeInstanceOf(SequenceWrappedError);
       expect(refused).toMatchObject({ path: '/sem/locks' });
-      await waitFor(async () => (await childrenOf(zk, '/sem/locks')).length === 0);
+      await until(
+        'the refused semaphore mutex node to go',
+        async () => (await childrenOf(zk, '/sem/locks')).length === 0,
+        IN_BACKGROUND,
+      );
       expect(await childrenOf(zk, '/sem/leases')).toEqual([]);
     });
 
@@ -150,7 +162,11 @@ describe.skipIf(!hasJdk && process.env['CI'] === undefined)(
       const refused = await rejectionOf(mutex.acquire({ timeout: 5_000 }));
       expect(refused).toBeInstanceOf(SequenceWrappedError);
       expect(refused).toMatchObject({ path: '/listed' });
-      await waitFor(async () => (await childrenOf(zk, '/listed')).length === 4);
+      await until(
+        'the refused node to go, the 4 listed left',
+        async () => (await childrenOf(zk, '/listed')).length === 4,
+        IN_BACKGROUND,
+      );
       // Wrapped numbers come after the others, in the order they were created.
       const entries = await mutex.participants();
       expect(entries.map((entry) => [entry.name, entry.sequence, entry.holds])).toEqual([

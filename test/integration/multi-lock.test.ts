@@ -10,8 +10,9 @@ import {
   Semaphore,
 } from '../../src/recipes/index.js';
 import type { Lockable, LockLease } from '../../src/recipes/index.js';
+import { until } from '../support/poll.js';
 import { uniqueRoot } from './helpers.js';
-import { assertDisjoint, sessions, waitFor } from './recipe-helpers.js';
+import { assertDisjoint, IN_BACKGROUND, sessions } from './recipe-helpers.js';
 
 const { open, closeAll } = sessions();
 afterEach(closeAll);
@@ -70,22 +71,37 @@ describe('MultiLock', () => {
     const [first, second] = [new Mutex(a, `${root}/first`), new Mutex(a, `${root}/second`)];
     const blocker = await new Mutex(b, `${root}/second`).acquire();
     const both = new MultiLock([first, second]);
+    /** Until `both`, having given up, has left both queues: only the blocker is on the second. */
+    const gaveUp = async (): Promise<void> => {
+      await until(
+        'no node left on the first lock',
+        async () => (await first.participants()).length === 0,
+        IN_BACKGROUND,
+      );
+      await until(
+        'only the blocker left on the second lock',
+        async () => (await second.participants()).length === 1,
+        IN_BACKGROUND,
+      );
+    };
 
     const error: unknown = await both.acquire({ timeout: 200 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(LockTimeoutError);
     expect(error).toMatchObject({ path: `${root}/second`, timeoutMs: 200 });
-    await waitFor(async () => (await first.participants()).length === 0);
-    await waitFor(async () => (await second.participants()).length === 1);
+    await gaveUp();
 
     const controller = new AbortController();
     const reason = new Error('changed my mind');
     const aborted = both.acquire({ signal: controller.signal });
-    await waitFor(async () => (await second.participants()).length === 2);
+    await until(
+      'the multi-lock to queue on the second lock',
+      async () => (await second.participants()).length === 2,
+      IN_BACKGROUND,
+    );
     expect(await first.holder()).toBeDefined();
     controller.abort(reason);
     await expect(aborted).rejects.toBe(reason);
-    await waitFor(async () => (await first.participants()).length === 0);
-    await waitFor(async () => (await second.participants()).length === 1);
+    await gaveUp();
 
     await blocker.release();
     const lease = await both.acquire({ timeout: 10_000 });
@@ -111,7 +127,7 @@ describe('MultiLock', () => {
     expect(lease.held).toBe(true);
 
     await b.delete(mutexPart!.path);
-    await waitFor(() => lease.signal.aborted);
+    await until("the lease's signal to abort", () => lease.signal.aborted, IN_BACKGROUND);
     expect(lease.signal.reason).toBeInstanceOf(LeaseLostError);
     expect(lease.signal.reason).toMatchObject({ path: mutexPart!.path, lossCause: 'nodeDeleted' });
     expect(lease.held).toBe(false);

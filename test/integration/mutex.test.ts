@@ -3,7 +3,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ClientClosedError, NoNodeError, ZooKeeper } from '../../src/index.js';
 import { LeaseLostError, LockTimeoutError, Mutex } from '../../src/recipes/index.js';
 import type { Lease } from '../../src/recipes/index.js';
+import { until } from '../support/poll.js';
 import { connectString, uniqueRoot } from './helpers.js';
+import { IN_BACKGROUND } from './recipe-helpers.js';
 
 const clients: ZooKeeper[] = [];
 
@@ -84,11 +86,15 @@ describe('Mutex', () => {
       signal: controller.signal,
       onPosition: (p) => positions.push(p),
     });
-    await waitFor(() => positions.length > 0);
+    await until('the waiter to report its place', () => positions.length > 0, IN_BACKGROUND);
     controller.abort(reason);
     await expect(aborted).rejects.toBe(reason);
     expect(positions).toEqual([1]);
-    await waitFor(async () => (await waiter.participants()).length === 1);
+    await until(
+      'the aborted waiter to leave the queue',
+      async () => (await waiter.participants()).length === 1,
+      IN_BACKGROUND,
+    );
     await held.release();
     const next = await waiter.tryAcquire();
     expect(next).toBeDefined();
@@ -109,7 +115,11 @@ describe('Mutex', () => {
           return lease;
         }),
       );
-      await waitFor(async () => (await mutex.participants()).length === i + 1);
+      await until(
+        `waiter ${i + 1} to queue`,
+        async () => (await mutex.participants()).length === i + 1,
+        IN_BACKGROUND,
+      );
     }
     await first.release();
     const second = await waiters[0]!;
@@ -124,7 +134,7 @@ describe('Mutex', () => {
     const path = `${uniqueRoot('mutex')}/lock`;
     const lease = await new Mutex(a, path).acquire();
     await b.delete(lease.path);
-    await waitFor(() => lease.signal.aborted);
+    await until("the lease's signal to abort", () => lease.signal.aborted, IN_BACKGROUND);
     expect(lease.signal.reason).toBeInstanceOf(LeaseLostError);
     expect((lease.signal.reason as LeaseLostError).lossCause).toBe('nodeDeleted');
 
@@ -149,14 +159,3 @@ describe('Mutex', () => {
     expect(await a.exists(`${root}/late`)).toBeNull();
   });
 });
-
-async function waitFor(
-  condition: () => boolean | Promise<boolean>,
-  timeoutMs = 10_000,
-): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
-  while (!(await condition())) {
-    if (performance.now() > deadline) throw new Error('condition not met in time');
-    await sleep(10);
-  }
-}

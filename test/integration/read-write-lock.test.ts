@@ -2,8 +2,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LockTimeoutError, ReadWriteLock } from '../../src/recipes/index.js';
 import type { Lease } from '../../src/recipes/index.js';
+import { until } from '../support/poll.js';
 import { uniqueRoot } from './helpers.js';
-import { assertDisjoint, sessions, waitFor } from './recipe-helpers.js';
+import { assertDisjoint, IN_BACKGROUND, sessions } from './recipe-helpers.js';
 
 const { open, closeAll } = sessions();
 afterEach(closeAll);
@@ -63,7 +64,11 @@ describe('ReadWriteLock', () => {
         acquired.push(name);
         return lease;
       });
-      await waitFor(async () => (await w0.readLock.participants()).length === before + 1);
+      await until(
+        `${name} to queue`,
+        async () => (await w0.readLock.participants()).length === before + 1,
+        IN_BACKGROUND,
+      );
       return { lease: pending };
     };
     const reader1 = await queue('r1', () => r1.readLock.acquire());
@@ -120,11 +125,15 @@ describe('ReadWriteLock', () => {
       signal: controller.signal,
       onPosition: (p) => positions.push(p),
     });
-    await waitFor(() => positions.length > 0);
+    await until('the reader to report its place', () => positions.length > 0, IN_BACKGROUND);
     controller.abort(reason);
     await expect(aborted).rejects.toBe(reason);
     expect(positions).toEqual([2]);
-    await waitFor(async () => (await rwA.readLock.participants()).length === 2);
+    await until(
+      'the aborted reader to leave the queue',
+      async () => (await rwA.readLock.participants()).length === 2,
+      IN_BACKGROUND,
+    );
 
     await shared!.release();
     await read.release();

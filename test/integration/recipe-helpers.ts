@@ -1,5 +1,5 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { NoNodeError, ZooKeeper } from '../../src/index.js';
+import { until } from '../support/poll.js';
 import { connectString } from './helpers.js';
 
 /** Sessions for one test file: `open()` connects one, `closeAll()` (in afterEach) ends them all. */
@@ -17,16 +17,21 @@ export function sessions(): { open: () => Promise<ZooKeeper>; closeAll: () => Pr
   };
 }
 
-/** Polls until `condition` holds, failing after `timeoutMs`: for effects that land in the background. */
-export async function waitFor(
-  condition: () => boolean | Promise<boolean>,
-  timeoutMs = 10_000,
-): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
-  while (!(await condition())) {
-    if (performance.now() > deadline) throw new Error('condition not met in time');
-    await sleep(10);
-  }
+/** How long the recipe tests wait for an effect that lands in the background (`until`'s options). */
+export const IN_BACKGROUND = { timeoutMs: 10_000 } as const;
+
+/** Until only `leases` lease nodes are left and nobody holds the internal mutex, after background deletes. */
+export async function untilOnlyHolders(zk: ZooKeeper, path: string, leases: number): Promise<void> {
+  await until(
+    `no internal mutex node left under ${path}`,
+    async () => (await childrenOf(zk, `${path}/locks`)).length === 0,
+    IN_BACKGROUND,
+  );
+  await until(
+    `only ${leases} lease nodes left under ${path}`,
+    async () => (await childrenOf(zk, `${path}/leases`)).length === leases,
+    IN_BACKGROUND,
+  );
 }
 
 /** The children of `path`, or none when it does not exist (an empty container may be reaped). */

@@ -11,8 +11,9 @@ import {
   Semaphore,
 } from '../../src/recipes/index.js';
 import type { LockMessage } from '../../src/recipes/index.js';
-import { rejectionOf, uniqueRoot } from './helpers.js';
-import { childrenOf, sessions, waitFor } from './recipe-helpers.js';
+import { rejectionOf, until } from '../support/poll.js';
+import { uniqueRoot } from './helpers.js';
+import { childrenOf, IN_BACKGROUND, sessions, untilOnlyHolders } from './recipe-helpers.js';
 
 // acquire({ count }): several leases at once, all or none, taken while holding the internal mutex.
 
@@ -21,12 +22,6 @@ afterEach(closeAll);
 
 function leasesOf(zk: ZooKeeper, path: string): Promise<string[]> {
   return childrenOf(zk, `${path}/leases`);
-}
-
-/** Only the `held` lease nodes are left, and nobody holds the internal mutex. */
-async function expectLeft(zk: ZooKeeper, path: string, held: number): Promise<void> {
-  await waitFor(async () => (await childrenOf(zk, `${path}/locks`)).length === 0);
-  await waitFor(async () => (await leasesOf(zk, path)).length === held);
 }
 
 describe('Semaphore acquire({ count })', () => {
@@ -40,15 +35,23 @@ describe('Semaphore acquire({ count })', () => {
     await expect(semaphore(c).acquire({ count: 2, timeout: 200 })).rejects.toBeInstanceOf(
       LockTimeoutError,
     );
-    await expectLeft(a, path, 2);
+    await untilOnlyHolders(a, path, 2);
 
     const pending = semaphore(c).acquire({ count: 2 });
     // Both its nodes are out while it waits, holding the internal mutex: one lease is free, but
     // nobody behind it gets it.
-    await waitFor(async () => (await leasesOf(a, path)).length === 4);
+    await until(
+      "the pending acquire's two lease nodes",
+      async () => (await leasesOf(a, path)).length === 4,
+      IN_BACKGROUND,
+    );
     await expect(semaphore(d).tryAcquire()).resolves.toBeUndefined();
     const behind = semaphore(d).acquire();
-    await waitFor(async () => (await childrenOf(a, `${path}/locks`)).length === 2);
+    await until(
+      'the waiter behind it to queue on the mutex',
+      async () => (await childrenOf(a, `${path}/locks`)).length === 2,
+      IN_BACKGROUND,
+    );
 
     await first.release();
     const both = await pending;
@@ -61,7 +64,11 @@ describe('Semaphore acquire({ count })', () => {
     expect(both.path).toBe(parts[1]?.path);
     expect(both.held).toBe(true);
     // The third waiter now holds the mutex: 3 held, its node waiting.
-    await waitFor(async () => (await leasesOf(a, path)).length === 4);
+    await until(
+      'the third waiter to hold the mutex, its lease node out',
+      async () => (await leasesOf(a, path)).length === 4,
+      IN_BACKGROUND,
+    );
 
     await both.release();
     expect(both.held).toBe(false);
@@ -69,7 +76,7 @@ describe('Semaphore acquire({ count })', () => {
     const third = await behind;
     expect(await leasesOf(a, path)).toHaveLength(2);
     await Promise.all([second.release(), third.release()]);
-    await expectLeft(a, path, 0);
+    await untilOnlyHolders(a, path, 0);
   });
 
   it('refuses a count that is not a positive integer at most N, before sending anything', async () => {
@@ -98,13 +105,13 @@ describe('Semaphore acquire({ count })', () => {
     const held = await new Semaphore(b, path, { leases: 3 }).acquire({ count: 2 });
 
     await expect(semaphore.tryAcquire({ count: 2 })).resolves.toBeUndefined();
-    await expectLeft(a, path, 2);
+    await untilOnlyHolders(a, path, 2);
     const one = await semaphore.tryAcquire({ count: 1 });
     expect(one).toBeInstanceOf(Lease);
     await one?.release();
 
     await held.release();
-    await expectLeft(a, path, 0);
+    await untilOnlyHolders(a, path, 0);
     const all = await semaphore.tryAcquire({ count: 3 });
     expect(all).toBeInstanceOf(MultiLease);
     expect(await leasesOf(a, path)).toHaveLength(3);
@@ -119,7 +126,7 @@ describe('Semaphore acquire({ count })', () => {
       { count: 2, timeout: 5_000 },
     );
     expect(seen).toBe(2);
-    await expectLeft(a, path, 0);
+    await untilOnlyHolders(a, path, 0);
   });
 
   it('leaves nothing behind when the wait is aborted or the session ends', async () => {
@@ -133,17 +140,25 @@ describe('Semaphore acquire({ count })', () => {
       count: 2,
       signal: controller.signal,
     });
-    await waitFor(async () => (await leasesOf(a, path)).length === 3);
+    await until(
+      'the acquire to be aborted to take one lease',
+      async () => (await leasesOf(a, path)).length === 3,
+      IN_BACKGROUND,
+    );
     controller.abort(reason);
     await expect(aborted).rejects.toBe(reason);
-    await expectLeft(a, path, 1);
+    await untilOnlyHolders(a, path, 1);
 
     // Handled from the start: it may reject before close() resolves.
     const closed = rejectionOf(new Semaphore(c, path, { leases: 2 }).acquire({ count: 2 }));
-    await waitFor(async () => (await leasesOf(a, path)).length === 3);
+    await until(
+      'the acquire on c to take one lease',
+      async () => (await leasesOf(a, path)).length === 3,
+      IN_BACKGROUND,
+    );
     await c.close();
     expect(await closed).toBeInstanceOf(ClientClosedError);
-    await expectLeft(a, path, 1);
+    await untilOnlyHolders(a, path, 1);
     await held.release();
   });
 
@@ -153,11 +168,11 @@ describe('Semaphore acquire({ count })', () => {
     const both = await new Semaphore(a, path, { leases: 2 }).acquire({ count: 2 });
     const parts = (both as MultiLease).parts;
     await b.delete(parts[0]!.path);
-    await waitFor(() => both.signal.aborted);
+    await until("the lease's signal to abort", () => both.signal.aborted, IN_BACKGROUND);
     expect(both.signal.reason).toBeInstanceOf(LeaseLostError);
     expect(both.held).toBe(false);
     await both.release();
-    await expectLeft(a, path, 0);
+    await untilOnlyHolders(a, path, 0);
   });
 
   it('publishes one acquired per lease node', async () => {
@@ -214,7 +229,7 @@ describe('Semaphore acquire({ count })', () => {
       );
       expect(done).toBe(acquirers * rounds);
       expect(most).toBeLessThanOrEqual(leases);
-      await expectLeft(zks[0]!, path, 0);
+      await untilOnlyHolders(zks[0]!, path, 0);
     },
   );
 });

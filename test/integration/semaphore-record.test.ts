@@ -4,8 +4,9 @@ import type { RequestEndMessage, RequestStartMessage, ZooKeeper } from '../../sr
 import { Semaphore, SemaphoreLeasesMismatchError } from '../../src/recipes/index.js';
 import { GiveUp } from '../../src/recipes/coordination/give-up.js';
 import { checkLeasesRecord } from '../../src/recipes/semaphore/leases-record.js';
-import { rejectionOf, uniqueRoot } from './helpers.js';
-import { childrenOf, sessions, waitFor } from './recipe-helpers.js';
+import { rejectionOf, until } from '../support/poll.js';
+import { uniqueRoot } from './helpers.js';
+import { childrenOf, IN_BACKGROUND, sessions, untilOnlyHolders } from './recipe-helpers.js';
 
 // The lease count N recorded in the data of the semaphore's path, as kazoo records it.
 
@@ -14,12 +15,6 @@ afterEach(closeAll);
 
 async function dataOf(zk: ZooKeeper, path: string): Promise<string> {
   return (await zk.getData(path)).data.toString();
-}
-
-/** Neither a lease node nor a mutex node beyond `leases` holders, once background deletes land. */
-async function expectOnlyHolders(zk: ZooKeeper, path: string, leases: number): Promise<void> {
-  await waitFor(async () => (await childrenOf(zk, `${path}/locks`)).length === 0);
-  await waitFor(async () => (await childrenOf(zk, `${path}/leases`)).length === leases);
 }
 
 function expectMismatch(error: unknown, path: string, leases: number, recorded: number): void {
@@ -41,7 +36,11 @@ describe('Semaphore lease count record', () => {
     await (await new Semaphore(zk, path, { leases: 3 }).acquire()).release();
     expect(await dataOf(zk, path)).toBe('3');
     // The test server reaps empty containers every 200 ms: the path, then its parent.
-    await waitFor(async () => (await zk.exists(parent)) === null);
+    await until(
+      'the server to reap the parent',
+      async () => (await zk.exists(parent)) === null,
+      IN_BACKGROUND,
+    );
     const lease = await new Semaphore(zk, path, { leases: 5 }).acquire();
     expect(await dataOf(zk, path)).toBe('5');
     await lease.release();
@@ -53,7 +52,11 @@ describe('Semaphore lease count record', () => {
     const held = await new Semaphore(a, path, { leases: 1 }).acquire();
     // A waiter holds the internal mutex: a mismatched acquire must not queue behind it.
     const waiting = new Semaphore(b, path, { leases: 1 }).acquire();
-    await waitFor(async () => (await childrenOf(a, `${path}/leases`)).length === 2);
+    await until(
+      'the waiter to create its lease node',
+      async () => (await childrenOf(a, `${path}/leases`)).length === 2,
+      IN_BACKGROUND,
+    );
 
     const wrong = new Semaphore(c, path, { leases: 2 });
     expectMismatch(await rejectionOf(wrong.acquire({ timeout: 10_000 })), path, 2, 1);
@@ -64,13 +67,17 @@ describe('Semaphore lease count record', () => {
       2,
       1,
     );
-    await waitFor(async () => (await childrenOf(a, `${path}/locks`)).length === 1);
+    await until(
+      'the mismatched acquire to leave the mutex',
+      async () => (await childrenOf(a, `${path}/locks`)).length === 1,
+      IN_BACKGROUND,
+    );
     expect(await childrenOf(a, `${path}/leases`)).toHaveLength(2);
     expect(await dataOf(a, path)).toBe('1');
 
     await held.release();
     await (await waiting).release();
-    await expectOnlyHolders(a, path, 0);
+    await untilOnlyHolders(a, path, 0);
   });
 
   it('refuses a count recorded by an earlier, now idle user (a persistent path, as kazoo leaves it)', async () => {
@@ -80,7 +87,7 @@ describe('Semaphore lease count record', () => {
     await zk.create(root);
     await zk.create(path, '2');
     expectMismatch(await rejectionOf(new Semaphore(zk, path, { leases: 3 }).acquire()), path, 3, 2);
-    await expectOnlyHolders(zk, path, 0);
+    await untilOnlyHolders(zk, path, 0);
     // Written by hand it may carry whitespace or leading zeros, as kazoo's int() reads it.
     await zk.setData(path, ' 02\n');
     const lease = await new Semaphore(zk, path, { leases: 2 }).acquire();
@@ -156,7 +163,7 @@ describe('Semaphore lease count record', () => {
       expect((refused[0] as SemaphoreLeasesMismatchError).recordedLeases).toBe(Number(recorded));
       expect(outcomes[recorded === '2' ? 0 : 1].status).toBe('fulfilled');
       await won[0]?.release();
-      await expectOnlyHolders(a, path, 0);
+      await untilOnlyHolders(a, path, 0);
     }
   });
 

@@ -2,8 +2,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { InvalidArgumentError } from '../../src/index.js';
 import { LockTimeoutError, Semaphore } from '../../src/recipes/index.js';
+import { until } from '../support/poll.js';
 import { uniqueRoot } from './helpers.js';
-import { childrenOf, sessions, waitFor } from './recipe-helpers.js';
+import { childrenOf, IN_BACKGROUND, sessions } from './recipe-helpers.js';
 
 const { open, closeAll } = sessions();
 afterEach(closeAll);
@@ -55,23 +56,47 @@ describe('Semaphore', () => {
     expect(await childrenOf(a, leases)).toHaveLength(2);
     expect(await childrenOf(a, locks)).toEqual([]);
     await expect(waiter.acquire({ timeout: 150 })).rejects.toBeInstanceOf(LockTimeoutError);
-    await waitFor(async () => (await childrenOf(a, leases)).length === 2);
-    await waitFor(async () => (await childrenOf(a, locks)).length === 0);
+    await until(
+      '2 lease nodes left after the timeout',
+      async () => (await childrenOf(a, leases)).length === 2,
+      IN_BACKGROUND,
+    );
+    await until(
+      'no mutex node left after the timeout',
+      async () => (await childrenOf(a, locks)).length === 0,
+      IN_BACKGROUND,
+    );
 
     // The waiter at the head holds the internal mutex with its lease node out; the next one queues
     // on the mutex, not on `leases`.
     const controller = new AbortController();
     const reason = new Error('changed my mind');
     const aborted = waiter.acquire({ signal: controller.signal });
-    await waitFor(async () => (await childrenOf(a, leases)).length === 3);
+    await until(
+      'the waiter to create its lease node',
+      async () => (await childrenOf(a, leases)).length === 3,
+      IN_BACKGROUND,
+    );
     expect((await waiter.participants()).map((e) => e.holds)).toEqual([true, true, false]);
     const next = semaphore(b).acquire();
-    await waitFor(async () => (await childrenOf(a, locks)).length === 2);
+    await until(
+      'the next waiter to queue on the mutex',
+      async () => (await childrenOf(a, locks)).length === 2,
+      IN_BACKGROUND,
+    );
     controller.abort(reason);
     await expect(aborted).rejects.toBe(reason);
     // The next waiter takes over the mutex and waits for room in its place.
-    await waitFor(async () => (await childrenOf(a, locks)).length === 1);
-    await waitFor(async () => (await childrenOf(a, leases)).length === 3);
+    await until(
+      'the aborted waiter to leave the mutex',
+      async () => (await childrenOf(a, locks)).length === 1,
+      IN_BACKGROUND,
+    );
+    await until(
+      'the next waiter to wait for room',
+      async () => (await childrenOf(a, leases)).length === 3,
+      IN_BACKGROUND,
+    );
 
     await first.release();
     const third = await next;

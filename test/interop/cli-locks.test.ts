@@ -2,8 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Mutex } from '../../src/recipes/index.js';
 import { buildCli, CliRun } from '../integration/cli-helpers.js';
 import type { BuiltCli } from '../integration/cli-helpers.js';
-import { InteropEnv, waitFor } from './env.js';
-import { findCurator, findKazoo, required, skipWithoutPeers } from './peers.js';
+import { until } from '../support/poll.js';
+import { QUEUEING } from './env.js';
+import { interopWorld } from './mixed.js';
+import { findCurator, findKazoo, skipWithoutPeers } from './peers.js';
 
 /**
  * `zkcoord locks` on a queue made by real Curator and kazoo processes and zkcoord sessions:
@@ -24,32 +26,28 @@ interface JsonEntry {
 describe.skipIf(skipWithoutPeers([curator, kazoo], 'zkcoord locks interop'))(
   'zkcoord locks with Curator and kazoo contenders',
   () => {
-    let started: InteropEnv | undefined;
+    const world = interopWorld({ curator, kazoo }, [curator, kazoo]);
     let cli: BuiltCli;
     const waits = new AbortController();
 
     beforeAll(async () => {
       cli = await buildCli();
-      if (curator.ok && kazoo.ok) {
-        started = await InteropEnv.start({ curator: curator.value, kazoo: kazoo.value });
-      }
     }, 120_000);
 
     afterAll(async () => {
       waits.abort();
-      await started?.stop();
       await cli.remove();
     });
 
     it('a Curator holder, then zkcoord, Curator, zkcoord and kazoo waiters, in queue order', async () => {
-      required(curator);
-      required(kazoo);
-      const env = started!;
+      const env = world();
       const args = await env.fresh('cli-locks');
       const { lockPath } = args;
       const queued = async (n: number): Promise<void> => {
-        await waitFor(
+        await until(
+          `${n} contenders in the queue`,
           async () => (await new Mutex(env.admin, lockPath).participants()).length >= n,
+          QUEUEING,
         );
       };
       const zkcoordWaiter = async (n: number): Promise<string> => {

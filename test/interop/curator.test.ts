@@ -1,8 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Mutex, ReadWriteLock } from '../../src/recipes/index.js';
-import { contend, expectExclusive, expectReadWrite } from './holds.js';
-import { InteropEnv, libraryChanges, runTogether, timed, waitFor } from './env.js';
-import { findCurator, required, skipWithoutPeers } from './peers.js';
+import { describe, expect, it } from 'vitest';
+import { ReadWriteLock } from '../../src/recipes/index.js';
+import { until } from '../support/poll.js';
+import { contend, expectReadWrite } from './holds.js';
+import { QUEUEING, runTogether, timed } from './env.js';
+import { interopWorld, mutexTurns, queueOrder } from './mixed.js';
+import type { Launch } from './mixed.js';
+import { findCurator, skipWithoutPeers } from './peers.js';
 
 /**
  * zkcoord and real Curator 5 processes (Debian's libcurator-recipes-java; CuratorLocker.java is
@@ -14,81 +17,31 @@ const ITERATIONS = 25;
 /** Readers hold longer than writers, so that they meet other readers and really share. */
 const READ_HOLD_MS = 15;
 
+const launchCurator: Launch = (env, args) => env.peers.curatorLocker(args);
+
 describe.skipIf(skipWithoutPeers([curator], 'Curator interop'))('zkcoord and Curator', () => {
-  let started: InteropEnv | undefined;
-
-  beforeAll(async () => {
-    if (curator.ok) started = await InteropEnv.start({ curator: curator.value });
-  });
-
-  afterAll(async () => {
-    await started?.stop();
-  });
-
   /** The file's world; under CI without Curator, each test fails saying what is missing. */
-  function world(): InteropEnv {
-    required(curator);
-    return started!;
-  }
+  const world = interopWorld({ curator }, [curator]);
 
   it('InterProcessMutex: 2 Curator processes and 2 zkcoord sessions exclude each other, in queue order', async () => {
     const env = world();
-    const args = await env.fresh('mutex');
-    const javas = [0, 1].map(() =>
-      env.peers.curatorLocker({ ...args, mode: 'mutex', iterations: ITERATIONS }),
+    const { holds, theirs, tookMs, crossings, lockPath } = await mutexTurns(
+      env,
+      'mutex',
+      launchCurator,
+      ITERATIONS,
     );
-    const zks = await Promise.all([env.client(), env.client()]);
-    const ours = zks.map((zk, i) => () => {
-      const mutex = new Mutex(zk, args.lockPath, { id: `zkcoord-${i}` });
-      const acquire = () => mutex.acquire();
-      return contend(
-        { zk, who: `zkcoord-${i}`, write: true, acquire },
-        ITERATIONS,
-        args.counterPath,
-      );
-    });
-    const { holds, theirs, tookMs } = await runTogether(javas, ours);
-
-    expect(holds).toHaveLength(4 * ITERATIONS);
-    expectExclusive(holds, await env.counter(args.counterPath));
-    // The contenders really took turns: the lock changed hands between libraries again and again.
-    const crossings = libraryChanges(holds);
-    expect(crossings).toBeGreaterThan(ITERATIONS);
     // Curator's nodes have zkcoord's layout, so each library reads the other's sequence numbers.
     const curatorNodes = theirs.flat().map((hold) => hold.node);
     expect(curatorNodes.every((node) => /^_c_[0-9a-f-]{36}-lock-\d{10}$/.test(node))).toBe(true);
-    expect(await env.children(args.lockPath)).toEqual([]);
+    expect(await env.children(lockPath)).toEqual([]);
     console.info(
       `Curator mutex: ${holds.length} holds, ${crossings} hand-offs between libraries, ${tookMs.toFixed(0)} ms`,
     );
   });
 
   it('InterProcessMutex: a Curator waiter queued before a zkcoord waiter gets the lock first, and after it when it queues again', async () => {
-    const env = world();
-    const args = await env.fresh('order');
-    const [a, b] = await Promise.all([env.client(), env.client()]);
-    const mutexA = new Mutex(a, args.lockPath, { id: 'zkcoord-a' });
-    const mutexB = new Mutex(b, args.lockPath, { id: 'zkcoord-b' });
-    const java = env.peers.curatorLocker({ ...args, mode: 'mutex', iterations: 2 });
-    await java.ready();
-    const first = await mutexA.acquire();
-    java.go();
-    await waitFor(async () => (await mutexA.participants()).length === 2);
-    const second = timed(mutexB.acquire());
-    await waitFor(async () => (await mutexA.participants()).length === 3);
-    const queue = (await mutexA.participants()).map((entry) => entry.path);
-
-    await first.release();
-    const { lease, at: bAt } = await second;
-    // Curator, done with its first hold, queues again: now behind us.
-    await waitFor(async () => (await mutexB.participants()).length === 2);
-    await lease.release();
-    const [h1, h2] = (await java.finished()).sort((x, y) => (x.start < y.start ? -1 : 1));
-
-    // zkcoord saw the queue as A, Curator, B: Curator's node sorted among ours by its sequence.
-    expect(queue).toEqual([first.path, `${args.lockPath}/${h1!.node}`, lease.path]);
-    expect(h1!.end).toBeLessThan(bAt);
-    expect(bAt).toBeLessThan(h2!.start);
+    await queueOrder(world(), 'order', launchCurator, { a: 'zkcoord-a', b: 'zkcoord-b' });
   });
 
   it('InterProcessReadWriteLock: writers of both exclude everyone, readers only writers, in queue order', async () => {
@@ -144,9 +97,17 @@ describe.skipIf(skipWithoutPeers([curator], 'Curator interop'))('zkcoord and Cur
 
     // A writer queues behind our reader, and a reader that comes after the writer waits for it.
     writer.go();
-    await waitFor(async () => (await lockA.participants()).length === 2);
+    await until(
+      'the writer to queue',
+      async () => (await lockA.participants()).length === 2,
+      QUEUEING,
+    );
     const late = timed(new ReadWriteLock(b, args.lockPath).readLock.acquire());
-    await waitFor(async () => (await lockA.participants()).length === 3);
+    await until(
+      'the late reader to queue',
+      async () => (await lockA.participants()).length === 3,
+      QUEUEING,
+    );
     const queue = await lockA.participants();
     expect(queue.map((entry) => entry.holds)).toEqual([true, false, false]);
 

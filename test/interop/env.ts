@@ -111,17 +111,8 @@ export function libraryChanges(holds: readonly Hold[]): number {
   return byStart.filter((hold, i) => i > 0 && hold.lib !== byStart[i - 1]!.lib).length;
 }
 
-/** Polls `condition` every 10 ms: for states only the server can tell (who is queued). */
-export async function waitFor(
-  condition: () => Promise<boolean>,
-  timeoutMs = 30_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
+/** `until`'s options for a wait on the queue: a peer's JVM may still be starting on a busy machine. */
+export const QUEUEING = { timeoutMs: 30_000 } as const;
 
 /** Resolves with the lease, noting on CLOCK_MONOTONIC when it was granted. */
 export function timed<T>(acquiring: Promise<T>): Promise<{ lease: T; at: bigint }> {

@@ -1,9 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Mutex } from '../../src/recipes/index.js';
 import { contend, expectExclusive, sequenceOf } from './holds.js';
-import { InteropEnv, libraryChanges, runTogether, timed, waitFor } from './env.js';
-import { findCurator, findKazoo, required, skipWithoutPeers } from './peers.js';
-import type { Found } from './peers.js';
+import { libraryChanges, runTogether } from './env.js';
+import { interopWorld, mutexTurns, queueOrder } from './mixed.js';
+import type { Launch } from './mixed.js';
+import { findCurator, findKazoo, skipWithoutPeers } from './peers.js';
 
 /**
  * zkcoord and real kazoo processes (Debian's python3-kazoo; kazoo_locker.py) on one lock path,
@@ -17,47 +18,19 @@ const KAZOO_NODE = /^[0-9a-f]{32}__lock__\d{10}$/;
 /** The tests that mix in Curator need it too; without it (outside CI) only they are skipped. */
 const withoutCurator = skipWithoutPeers([curator], 'kazoo interop, the tests with Curator');
 
+const launchKazoo: Launch = (env, args) => env.peers.kazooLocker(args);
+
 describe.skipIf(skipWithoutPeers([kazoo], 'kazoo interop'))('zkcoord and kazoo', () => {
-  let started: InteropEnv | undefined;
-
-  beforeAll(async () => {
-    if (!kazoo.ok) return;
-    const withCurator = curator.ok ? { curator: curator.value } : {};
-    started = await InteropEnv.start({ kazoo: kazoo.value, ...withCurator });
-  });
-
-  afterAll(async () => {
-    await started?.stop();
-  });
-
   /** The file's world; under CI without a peer, each test fails saying what is missing. */
-  function world(...also: Found<unknown>[]): InteropEnv {
-    for (const found of [kazoo, ...also]) required(found);
-    return started!;
-  }
+  const world = interopWorld({ kazoo, curator }, [kazoo]);
 
   it('kazoo Lock with extra_lock_patterns and zkcoord Mutex: 2 processes and 2 sessions exclude each other, in queue order', async () => {
-    const env = world();
-    const args = await env.fresh('kazoo');
-    const pythons = [0, 1].map(() =>
-      env.peers.kazooLocker({ ...args, mode: 'mutex', iterations: ITERATIONS }),
+    const { holds, theirs, tookMs, crossings } = await mutexTurns(
+      world(),
+      'kazoo',
+      launchKazoo,
+      ITERATIONS,
     );
-    const zks = await Promise.all([env.client(), env.client()]);
-    const ours = zks.map((zk, i) => () => {
-      const mutex = new Mutex(zk, args.lockPath, { id: `zkcoord-${i}` });
-      const acquire = () => mutex.acquire();
-      return contend(
-        { zk, who: `zkcoord-${i}`, write: true, acquire },
-        ITERATIONS,
-        args.counterPath,
-      );
-    });
-    const { holds, theirs, tookMs } = await runTogether(pythons, ours);
-
-    expect(holds).toHaveLength(4 * ITERATIONS);
-    expectExclusive(holds, await env.counter(args.counterPath));
-    const crossings = libraryChanges(holds);
-    expect(crossings).toBeGreaterThan(ITERATIONS);
     // kazoo kept its own names: zkcoord ordered them by the sequence after `__lock__`.
     expect(theirs.flat().every((hold) => KAZOO_NODE.test(hold.node))).toBe(true);
     console.info(
@@ -66,35 +39,9 @@ describe.skipIf(skipWithoutPeers([kazoo], 'kazoo interop'))('zkcoord and kazoo',
   });
 
   it('kazoo Lock: a kazoo waiter queued before a zkcoord waiter gets the lock first, and after it when it queues again', async () => {
-    const env = world();
-    const args = await env.fresh('kazoo-order');
-    const [a, b] = await Promise.all([env.client(), env.client()]);
-    const mutexA = new Mutex(a, args.lockPath);
-    const mutexB = new Mutex(b, args.lockPath);
-    const python = env.peers.kazooLocker({ ...args, mode: 'mutex', iterations: 2 });
-    await python.ready();
-    const first = await mutexA.acquire();
-    python.go();
-    await waitFor(async () => (await mutexA.participants()).length === 2);
-    const second = timed(mutexB.acquire());
-    await waitFor(async () => (await mutexA.participants()).length === 3);
-    const queue = await mutexA.participants();
-
-    await first.release();
-    const { lease, at: bAt } = await second;
-    await waitFor(async () => (await mutexB.participants()).length === 2);
-    await lease.release();
-    const [h1, h2] = (await python.finished()).sort((x, y) => (x.start < y.start ? -1 : 1));
-
-    // zkcoord lists kazoo's node in its queue, by its sequence number, with kazoo's identifier.
-    expect(queue.map((entry) => entry.path)).toEqual([
-      first.path,
-      `${args.lockPath}/${h1!.node}`,
-      lease.path,
-    ]);
-    expect(queue[1]!.data.toString()).toBe(h1!.who);
-    expect(h1!.end).toBeLessThan(bAt);
-    expect(bAt).toBeLessThan(h2!.start);
+    const { queue, theirs } = await queueOrder(world(), 'kazoo-order', launchKazoo);
+    // zkcoord lists kazoo's node with kazoo's identifier as its data.
+    expect(queue[1]!.data.toString()).toBe(theirs[0].who);
   });
 
   it.skipIf(withoutCurator)(

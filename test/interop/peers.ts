@@ -6,6 +6,7 @@ import { delimiter, dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { within } from '../support/poll.js';
 import type { Hold } from './holds.js';
 import { parseHolds } from './holds.js';
 
@@ -303,16 +304,6 @@ export class Peer {
   }
 
   private bounded<T>(promise: Promise<T>, what: string): Promise<T> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        reject(
-          new Error(`${this.describe()}: no ${what} within ${PEER_WAIT_MS} ms:\n${this.stderr}`),
-        );
-      }, PEER_WAIT_MS);
-    });
-    return Promise.race([promise, timeout]).finally(() => {
-      clearTimeout(timer);
-    });
+    return within(() => `${what} of ${this.describe()}:\n${this.stderr}`, promise, PEER_WAIT_MS);
   }
 }

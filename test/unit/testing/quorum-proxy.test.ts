@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { advertiseElectionAddress } from '../../../src/testing/election-handshake.js';
 import { FaultProxy } from '../../../src/testing/fault-proxy.js';
 import { freePort } from '../../../src/testing/free-port.js';
+import { until } from '../../support/poll.js';
 
 // What the ensemble's quorum links need from FaultProxy: bytes that are not ZooKeeper client
 // frames forwarded exactly, the election header's address rewritten, and a target that is not
@@ -89,13 +90,8 @@ async function send(port: number, bytes: Buffer): Promise<net.Socket> {
   return socket;
 }
 
-async function until(check: () => boolean, timeoutMs = 2000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
+/** Everything runs on loopback in this process: 2 s is long for any of it. */
+const LOOPBACK = { timeoutMs: 2000 } as const;
 
 describe("FaultProxy with traffic: 'opaque'", () => {
   it('forwards bytes that would read as a 2 GB client frame exactly, and counts nothing', async () => {
@@ -107,7 +103,11 @@ describe("FaultProxy with traffic: 'opaque'", () => {
     closers.push(async () => proxy.stop());
     const bytes = Buffer.concat([Buffer.from([0x7f, 0xff, 0xff, 0xf0]), Buffer.alloc(100_000, 1)]);
     await send(proxy.port, bytes);
-    await until(() => target.received().length === bytes.length);
+    await until(
+      'every byte at the target',
+      () => target.received().length === bytes.length,
+      LOOPBACK,
+    );
     expect(target.received()).toEqual(bytes);
     expect(proxy.counts().clientToServer.frames).toBe(0);
     await expect(proxy.dropReplyTo(15)).rejects.toBeInstanceOf(RangeError);
@@ -125,7 +125,11 @@ describe("FaultProxy with traffic: 'opaque'", () => {
     client.on('close', () => (reset = true));
     await new Promise((resolve) => setTimeout(resolve, 150));
     const target = await sink(port);
-    await until(() => target.received().toString() === 'FOLLOWERINFO');
+    await until(
+      'FOLLOWERINFO at the target',
+      () => target.received().toString() === 'FOLLOWERINFO',
+      LOOPBACK,
+    );
     expect(reset).toBe(false);
   });
 
@@ -135,6 +139,6 @@ describe("FaultProxy with traffic: 'opaque'", () => {
     const client = await send(proxy.port, Buffer.from('x'));
     let reset = false;
     client.on('close', () => (reset = true));
-    await until(() => reset, 500);
+    await until('the reset of the client', () => reset, { timeoutMs: 500 });
   });
 });
