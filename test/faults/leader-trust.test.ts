@@ -117,6 +117,8 @@ async function hold(
     const reason: unknown = lease.signal.reason;
     if (reason instanceof LeaseLostError) holder.cause = reason.lossCause;
   });
+  // The follower answers once it applied the create; the leader may apply it a moment later.
+  await observer.sync(lease.path);
   const watched = await observer.exists(lease.path, { watch: true });
   expect(watched.stat).not.toBeNull();
   void watched.watch.then((event) => {
