@@ -6,6 +6,7 @@ export type { MutexOptions } from './mutex/index.js';
 export { Lease } from './lock-core/node-lease.js';
 export type { LostOn } from './coordination/hold-policy.js';
 export {
+  LeadershipLostError,
   LeaseLostError,
   LockTimeoutError,
   SemaphoreLeasesMismatchError,
@@ -23,3 +24,5 @@ export type { Lockable } from './multi-lock/index.js';
 export type { LockLease } from './lock-core/lock-lease.js';
 export type { AcquireOptions } from './coordination/give-up.js';
 export type { LockMessage } from './lock-core/lock-diagnostics.js';
+export { LeaderElection, Leadership } from './election/index.js';
+export type { Candidate, LeaderElectionOptions } from './election/index.js';

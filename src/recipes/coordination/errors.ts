@@ -31,6 +31,22 @@ export type LeaseLossCause =
   /** We let go: only `assertHeld()` after `release()` says this; `signal` never aborts with it. */
   | 'released';
 
+/** The reason a leadership's `signal` aborts with: the lead can no longer be trusted. */
+export class LeadershipLostError extends ZkCoordError {
+  declare readonly code: 'LEADERSHIP_LOST';
+  readonly path: string;
+  readonly lossCause: LeaseLossCause;
+  constructor(path: string, lossCause: LeaseLossCause, options?: ErrorOptions) {
+    super(
+      'LEADERSHIP_LOST',
+      `the leadership of ${path} can no longer be trusted: ${describe(lossCause)}`,
+      options,
+    );
+    this.path = path;
+    this.lossCause = lossCause;
+  }
+}
+
 /** The reason a lease's `signal` aborts with: the hold can no longer be trusted. */
 export class LeaseLostError extends ZkCoordError {
   declare readonly code: 'LEASE_LOST';
@@ -54,7 +70,7 @@ function describe(cause: LeaseLossCause): string {
     case 'closed':
       return 'the ZooKeeper client was closed';
     case 'nodeDeleted':
-      return 'the lock node was deleted by someone else';
+      return 'its node was deleted by someone else';
     case 'released':
       return 'it was released';
   }

@@ -1,0 +1,3 @@
+export { LeaderElection } from './leader-election.js';
+export type { Candidate, LeaderElectionOptions } from './leader-election.js';
+export { Leadership } from './leadership.js';

@@ -1,0 +1,129 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { NoNodeError, ZooKeeper } from '../../src/index.js';
+import { LeaderElection, LeadershipLostError, LockTimeoutError } from '../../src/recipes/index.js';
+import type { Leadership } from '../../src/recipes/index.js';
+import { until } from '../support/poll.js';
+import { connectString, uniqueRoot } from './helpers.js';
+
+// LeaderElection against a real server: the LeaderLatch layout, one leader at a time in queue
+// order, epochs that grow, and the leadership's signal. (Issue 16; the resume after a suspension,
+// observe(), run(), the CLI and the Curator interop come with the rest of it.)
+
+const clients: ZooKeeper[] = [];
+
+async function client(): Promise<ZooKeeper> {
+  const zk = await ZooKeeper.connect(connectString(), { sessionTimeout: 10_000 });
+  clients.push(zk);
+  return zk;
+}
+
+afterEach(async () => {
+  await Promise.all(clients.splice(0).map((zk) => zk.close()));
+});
+
+describe('LeaderElection', () => {
+  it("leads alone at once, on a node in Curator's LeaderLatch layout holding its id", async () => {
+    const path = `${uniqueRoot('election')}/leader`;
+    const zk = await client();
+    await using leadership = await new LeaderElection(zk, path, { id: 'billing-7' }).campaign();
+    expect(leadership.path).toMatch(
+      new RegExp(
+        `^${path}/_c_[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}-latch-\\d{10}$`,
+      ),
+    );
+    const { data, stat } = await zk.getData(leadership.path);
+    expect(data.toString()).toBe('billing-7');
+    expect(leadership.epoch).toBe(stat.czxid);
+    expect(leadership.fencingToken).toBe(leadership.epoch);
+    expect(leadership.sessionId).toBe(zk.sessionId);
+    expect(leadership.held).toBe(true);
+  });
+
+  it('hands over in queue order; every candidate sees the same leader; epochs strictly grow', async () => {
+    const path = `${uniqueRoot('election')}/leader`;
+    const zks = await Promise.all([client(), client(), client()]);
+    const elections = zks.map((zk, i) => new LeaderElection(zk, path, { id: `candidate-${i}` }));
+    const first = await elections[0]!.campaign();
+    const led: string[] = [];
+    const queued = async (count: number): Promise<void> => {
+      await until(`${count} candidates queued`, async () => {
+        return (await elections[0]!.participants()).length === count;
+      });
+    };
+    // One after the other, so that the queue order is known.
+    const waiting: Promise<Leadership>[] = [];
+    for (const [i, election] of elections.slice(1).entries()) {
+      waiting.push(
+        election.campaign().then((leadership) => {
+          led.push(election.id);
+          return leadership;
+        }),
+      );
+      await queued(i + 2);
+    }
+    for (const election of elections) {
+      expect((await election.leader())?.id).toBe('candidate-0');
+    }
+    expect((await elections[2]!.participants()).map((c) => c.id)).toEqual([
+      'candidate-0',
+      'candidate-1',
+      'candidate-2',
+    ]);
+
+    await first.resign();
+    const second = await waiting[0]!;
+    expect(led).toEqual(['candidate-1']);
+    expect((await elections[2]!.leader())?.id).toBe('candidate-1');
+    await second.resign();
+    const third = (await waiting[1])!;
+    expect(led).toEqual(['candidate-1', 'candidate-2']);
+    expect(first.epoch < second.epoch && second.epoch < third.epoch).toBe(true);
+    await third.resign();
+    expect(await elections[0]!.leader()).toBeUndefined();
+  });
+
+  it("a leader's signal aborts with LeadershipLostError when its node goes; its guarded writes fail", async () => {
+    const path = `${uniqueRoot('election')}/leader`;
+    const [zk, operator] = await Promise.all([client(), client()]);
+    const leadership = await new LeaderElection(zk, path).campaign();
+    await operator.delete(leadership.path);
+    await until('the signal aborts', () => leadership.signal.aborted);
+    const reason: unknown = leadership.signal.reason;
+    expect(reason).toBeInstanceOf(LeadershipLostError);
+    expect((reason as LeadershipLostError).lossCause).toBe('nodeDeleted');
+    expect(leadership.held).toBe(false);
+    expect(() => {
+      leadership.assertHeld();
+    }).toThrow(LeadershipLostError);
+    await expect(
+      leadership.transaction().create(`${path}-state`, 'x').commit(),
+    ).rejects.toBeInstanceOf(NoNodeError);
+  });
+
+  it('a campaign that times out leaves no node behind', async () => {
+    const path = `${uniqueRoot('election')}/leader`;
+    const [zk1, zk2] = await Promise.all([client(), client()]);
+    await using leader = await new LeaderElection(zk1, path, { id: 'leader' }).campaign();
+    await expect(
+      new LeaderElection(zk2, path, { id: 'late' }).campaign({ timeout: 200 }),
+    ).rejects.toBeInstanceOf(LockTimeoutError);
+    await until(
+      'the late node is gone',
+      async () => (await zk1.getChildren(path)).children.length === 1,
+    );
+    expect(leader.held).toBe(true);
+  });
+
+  it('a leader that closes its client hands over to the next candidate', async () => {
+    const path = `${uniqueRoot('election')}/leader`;
+    const [zk1, zk2] = await Promise.all([client(), client()]);
+    const first = await new LeaderElection(zk1, path, { id: 'first' }).campaign();
+    const next = new LeaderElection(zk2, path, { id: 'next' }).campaign();
+    await zk1.close();
+    expect(first.signal.aborted).toBe(true);
+    const leadership = await next;
+    expect(leadership.held).toBe(true);
+    expect(leadership.epoch > first.epoch).toBe(true);
+    await leadership.resign();
+  });
+});
