@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { NoNodeError, ZooKeeper } from '../../src/index.js';
 import { LeaderElection, LeadershipLostError, LockTimeoutError } from '../../src/recipes/index.js';
 import type { Leadership } from '../../src/recipes/index.js';
+import { FaultProxy } from '../../src/testing/index.js';
 import { until } from '../support/poll.js';
 import { connectString, uniqueRoot } from './helpers.js';
 
@@ -125,5 +126,52 @@ describe('LeaderElection', () => {
     expect(leadership.held).toBe(true);
     expect(leadership.epoch > first.epoch).toBe(true);
     await leadership.resign();
+  });
+
+  it('resumes the lead on the same node after a suspension with the same session; the next candidate never leads meanwhile', async () => {
+    const path = `${uniqueRoot('election')}/leader`;
+    await using proxy = await FaultProxy.start({ target: connectString() });
+    const zk = await ZooKeeper.connect(proxy.connectString, { sessionTimeout: 10_000 });
+    clients.push(zk);
+    const other = await client();
+    const election = new LeaderElection(zk, path, { id: 'resumer' });
+    const first = await election.campaign();
+    let otherLed = false;
+    const waiting = new LeaderElection(other, path, { id: 'other' }).campaign().then((l) => {
+      otherLed = true;
+      return l;
+    });
+    await until('the other candidate queued', async () => {
+      return (await election.participants()).length === 2;
+    });
+
+    proxy.reset();
+    await until('the signal aborts', () => first.signal.aborted);
+    expect((first.signal.reason as LeadershipLostError).lossCause).toBe('suspended');
+    await until('reconnected with the same session', () => zk.state === 'reconnected');
+    expect(zk.sessionId).toBe(first.sessionId);
+
+    const resumed = await election.campaign();
+    expect(resumed.path).toBe(first.path);
+    expect(resumed.epoch).toBe(first.epoch);
+    expect(resumed.held).toBe(true);
+    expect((await election.participants()).map((c) => c.id)).toEqual(['resumer', 'other']);
+    expect(otherLed).toBe(false);
+
+    await resumed.resign();
+    const next = await waiting;
+    expect(next.epoch > first.epoch).toBe(true);
+    await next.resign();
+  });
+
+  it('after a resignation a new campaign queues a new node', async () => {
+    const path = `${uniqueRoot('election')}/leader`;
+    const election = new LeaderElection(await client(), path);
+    const first = await election.campaign();
+    await first.resign();
+    const second = await election.campaign();
+    expect(second.path).not.toBe(first.path);
+    expect(second.epoch > first.epoch).toBe(true);
+    await second.resign();
   });
 });

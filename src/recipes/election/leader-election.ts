@@ -1,11 +1,17 @@
 import { hostname } from 'node:os';
 import type { Stat, ZooKeeper } from '../../client/index.js';
 import { validatePath } from '../../client/index.js';
+import { readThrough } from '../coordination/connection-trouble.js';
+import { GiveUp, validateTimeout } from '../coordination/give-up.js';
 import type { AcquireOptions } from '../coordination/give-up.js';
+import { validateLostOn } from '../coordination/hold-policy.js';
 import type { LostOn } from '../coordination/hold-policy.js';
+import { LeadershipLostError } from '../coordination/errors.js';
 import { describeQueue } from '../lock-core/introspection.js';
 import type { QueueEntry } from '../lock-core/introspection.js';
 import type { LockDriver } from '../lock-core/lock-driver.js';
+import { Lease } from '../lock-core/node-lease.js';
+import type { LeaseNode } from '../lock-core/node-lease.js';
 import { QueueLock } from '../lock-core/queue-lock.js';
 import { Leadership } from './leadership.js';
 
@@ -55,6 +61,12 @@ export interface Candidate {
 export class LeaderElection {
   readonly id: string;
   private readonly latch: QueueLock;
+  private readonly lostOn: LostOn;
+  /**
+   * Our node, when a leadership ended only because the session could not be trusted for a while
+   * (suspended, unconfirmed): the session may come back with it, still at the head of the queue.
+   */
+  private kept: LeaseNode | undefined;
 
   constructor(
     private readonly zk: ZooKeeper,
@@ -63,8 +75,9 @@ export class LeaderElection {
   ) {
     validatePath(path);
     this.id = options.id ?? `${hostname()}:${process.pid}`;
+    this.lostOn = validateLostOn(options.lostOn);
     this.latch = new QueueLock(zk, path, latchDriver, {
-      ...(options.lostOn === undefined ? {} : { lostOn: options.lostOn }),
+      lostOn: this.lostOn,
       data: Buffer.from(this.id, 'utf8'),
     });
   }
@@ -73,9 +86,51 @@ export class LeaderElection {
    * Joins the election and resolves when we lead. Rejects as a lock's `acquire` does
    * (LockTimeoutError, the signal's reason, SessionExpiredError, ClientClosedError, …); our node
    * is removed in every such case.
+   *
+   * After a leadership that ended with the session untrusted for a while (`'suspended'`,
+   * `'unconfirmed'`), the same session still owns our node, which still heads the queue (nodes
+   * ahead of ours can only go, never come): then the lead resumes at once, on the same node and
+   * epoch, as Curator's LeaderLatch does. After the session's loss, a new node queues.
    */
   async campaign(options: AcquireOptions = {}): Promise<Leadership> {
-    return new Leadership(await this.latch.acquire(options));
+    validateTimeout(options.timeout);
+    const resumed = await this.resume(options);
+    return this.track(resumed ?? new Leadership(await this.latch.acquire(options)));
+  }
+
+  /** The leadership on our kept node, when this session still owns it; else undefined. */
+  private async resume(options: AcquireOptions): Promise<Leadership | undefined> {
+    const kept = this.kept;
+    this.kept = undefined;
+    if (kept === undefined || this.zk.sessionId !== kept.stat.ephemeralOwner) return undefined;
+    const give = new GiveUp(this.zk, this.path, options);
+    try {
+      const stat = await readThrough(give, () => this.zk.exists(kept.path));
+      const ours = stat?.ephemeralOwner === kept.stat.ephemeralOwner;
+      if (!ours || stat.czxid !== kept.stat.czxid) return undefined;
+      return new Leadership(new Lease(this.zk, kept, this.lostOn));
+    } finally {
+      give.dispose();
+    }
+  }
+
+  /** Keeps our node when the lead ends with the session only untrusted, to resume on it. */
+  private track(leadership: Leadership): Leadership {
+    leadership.signal.addEventListener(
+      'abort',
+      () => {
+        const reason: unknown = leadership.signal.reason;
+        const cause = reason instanceof LeadershipLostError ? reason.lossCause : undefined;
+        if (cause === 'suspended' || cause === 'unconfirmed') {
+          this.kept = {
+            path: leadership.path,
+            stat: { czxid: leadership.epoch, ephemeralOwner: leadership.sessionId },
+          };
+        }
+      },
+      { once: true },
+    );
+    return leadership;
   }
 
   /** The leader now, from one listing and one read each; undefined when nobody campaigns. */
