@@ -1,16 +1,22 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { NoNodeError, ZooKeeper } from '../../src/index.js';
 import { LeaderElection, LeadershipLostError, LockTimeoutError } from '../../src/recipes/index.js';
-import type { Leadership } from '../../src/recipes/index.js';
+import type { Candidate, Leadership } from '../../src/recipes/index.js';
 import { FaultProxy } from '../../src/testing/index.js';
 import { until } from '../support/poll.js';
-import { connectString, uniqueRoot } from './helpers.js';
+import { connectString, COUNTED_FRAMES, uniqueRoot } from './helpers.js';
 
 // LeaderElection against a real server: the LeaderLatch layout, one leader at a time in queue
 // order, epochs that grow, and the leadership's signal. (Issue 16; the resume after a suspension,
 // observe(), run(), the CLI and the Curator interop come with the rest of it.)
 
 const clients: ZooKeeper[] = [];
+
+/** The id of the leader an observe() step yielded; it must not have ended. */
+function idOf(step: IteratorResult<Candidate | undefined, void>): string | undefined {
+  if (step.done === true) throw new Error('observe() ended');
+  return step.value?.id;
+}
 
 async function client(): Promise<ZooKeeper> {
   const zk = await ZooKeeper.connect(connectString(), { sessionTimeout: 10_000 });
@@ -173,5 +179,60 @@ describe('LeaderElection', () => {
     expect(second.path).not.toBe(first.path);
     expect(second.epoch > first.epoch).toBe(true);
     await second.resign();
+  });
+
+  it('observe(): the leader now, then each change; joins behind the leader cost the observer nothing, a hand-over two requests', async () => {
+    const path = `${uniqueRoot('election')}/leader`;
+    const watcher = await ZooKeeper.connect(connectString(), {
+      sessionTimeout: 40_000,
+      ...COUNTED_FRAMES,
+    });
+    clients.push(watcher);
+    const stop = new AbortController();
+    const leaders = new LeaderElection(watcher, path).observe({ signal: stop.signal });
+    const next = async (): Promise<string | undefined> => idOf(await leaders.next());
+    expect(await next()).toBeUndefined();
+    const a = await new LeaderElection(await client(), path, { id: 'a' }).campaign();
+    expect(await next()).toBe('a');
+
+    const sent = watcher.stats.framesSent;
+    const b = new LeaderElection(await client(), path, { id: 'b' }).campaign();
+    const c = new LeaderElection(await client(), path, { id: 'c' }).campaign();
+    const counter = new LeaderElection(await client(), path);
+    await until('b and c queued', async () => (await counter.participants()).length === 3);
+    expect(watcher.stats.framesSent - sent).toBe(0);
+
+    const handedOver = next();
+    await a.resign();
+    expect(await handedOver).toBe('b');
+    expect(watcher.stats.framesSent - sent).toBe(2);
+    await (await b).resign();
+    expect(await next()).toBe('c');
+    await (await c).resign();
+    expect(await next()).toBeUndefined();
+
+    stop.abort();
+    expect(await leaders.next()).toEqual({ done: true, value: undefined });
+  });
+
+  it('observe() through a disconnection: a hand-over made meanwhile is reported once it is back', async () => {
+    const path = `${uniqueRoot('election')}/leader`;
+    await using proxy = await FaultProxy.start({ target: connectString() });
+    const watcher = await ZooKeeper.connect(proxy.connectString, { sessionTimeout: 10_000 });
+    clients.push(watcher);
+    const stop = new AbortController();
+    const leaders = new LeaderElection(watcher, path).observe({ signal: stop.signal });
+    const a = await new LeaderElection(await client(), path, { id: 'a' }).campaign();
+    const b = new LeaderElection(await client(), path, { id: 'b' }).campaign();
+    expect(idOf(await leaders.next())).toBe('a');
+
+    const handedOver = leaders.next();
+    proxy.blackhole();
+    await a.resign();
+    const leader = await b;
+    proxy.reset();
+    expect(idOf(await handedOver)).toBe('b');
+    await leader.resign();
+    stop.abort();
   });
 });

@@ -14,6 +14,7 @@ import { Lease } from '../lock-core/node-lease.js';
 import type { LeaseNode } from '../lock-core/node-lease.js';
 import { QueueLock } from '../lock-core/queue-lock.js';
 import { Leadership } from './leadership.js';
+import { followLeader } from './observe-leader.js';
 
 /** Curator's LeaderLatch node name: `<path>/_c_<uuid>-latch-<seq>`. */
 const LATCH_NAME = 'latch-';
@@ -143,15 +144,27 @@ export class LeaderElection {
     const queue = await describeQueue(this.zk, this.path, latchDriver);
     return queue.map(candidateOf);
   }
+
+  /**
+   * The leader now, then every change of leader (undefined while there is none), until `signal`
+   * aborts. Watch-driven: it watches only the leader's node (the children only while nobody
+   * campaigns), so a change costs two requests, however many candidates wait. Survives
+   * reconnects; rejects with ClientClosedError when the client closes.
+   */
+  observe(
+    options: { readonly signal?: AbortSignal } = {},
+  ): AsyncGenerator<Candidate | undefined, void, undefined> {
+    return followLeader(this.zk, this.path, LATCH_NAME, candidateOf, options.signal);
+  }
 }
 
-function candidateOf(entry: QueueEntry): Candidate {
+function candidateOf(node: Pick<QueueEntry, 'path' | 'data' | 'stat'>): Candidate {
   return {
-    id: entry.data.toString('utf8'),
-    data: entry.data,
-    epoch: entry.stat.czxid,
-    sessionId: entry.stat.ephemeralOwner,
-    path: entry.path,
-    stat: entry.stat,
+    id: node.data.toString('utf8'),
+    data: node.data,
+    epoch: node.stat.czxid,
+    sessionId: node.stat.ephemeralOwner,
+    path: node.path,
+    stat: node.stat,
   };
 }
