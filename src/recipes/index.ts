@@ -25,4 +25,4 @@ export type { LockLease } from './lock-core/lock-lease.js';
 export type { AcquireOptions } from './coordination/give-up.js';
 export type { LockMessage } from './lock-core/lock-diagnostics.js';
 export { LeaderElection, Leadership } from './election/index.js';
-export type { Candidate, LeaderElectionOptions } from './election/index.js';
+export type { Candidate, LeaderElectionOptions, RunOptions } from './election/index.js';

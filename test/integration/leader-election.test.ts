@@ -235,4 +235,71 @@ describe('LeaderElection', () => {
     await leader.resign();
     stop.abort();
   });
+
+  it('run(): leads while the function runs and resigns when it returns; with requeue, takes turns until stopped', async () => {
+    const path = `${uniqueRoot('election')}/leader`;
+    const stop = new AbortController();
+    const turns: string[] = [];
+    const runner = (id: string) => async (leadership: Leadership) => {
+      expect(leadership.held).toBe(true);
+      turns.push(id);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      if (turns.length >= 6) stop.abort();
+    };
+    const [zk1, zk2] = await Promise.all([client(), client()]);
+    await Promise.all([
+      new LeaderElection(zk1, path, { id: 'x' }).run(runner('x'), {
+        requeue: true,
+        signal: stop.signal,
+      }),
+      new LeaderElection(zk2, path, { id: 'y' }).run(runner('y'), {
+        requeue: true,
+        signal: stop.signal,
+      }),
+    ]);
+    expect(turns.length).toBeGreaterThanOrEqual(6);
+    // A resigned candidate requeues behind the other: they take turns.
+    for (let i = 1; i < 6; i++) expect(turns[i]).not.toBe(turns[i - 1]);
+    await until('both nodes gone', async () => (await zk1.getChildren(path)).children.length === 0);
+
+    let once = 0;
+    await new LeaderElection(zk1, path).run(() => {
+      once++;
+    });
+    expect(once).toBe(1);
+    expect((await zk1.getChildren(path)).children).toEqual([]);
+  });
+
+  it('run(): after a suspension with the same session, the function runs again on the same node', async () => {
+    const path = `${uniqueRoot('election')}/leader`;
+    await using proxy = await FaultProxy.start({ target: connectString() });
+    const zk = await ZooKeeper.connect(proxy.connectString, { sessionTimeout: 10_000 });
+    clients.push(zk);
+    const runs: bigint[] = [];
+    await new LeaderElection(zk, path).run(async (leadership) => {
+      runs.push(leadership.epoch);
+      if (runs.length === 1) {
+        proxy.reset();
+        await new Promise((resolve) => {
+          leadership.signal.addEventListener('abort', resolve);
+        });
+      }
+    });
+    expect(runs).toHaveLength(2);
+    expect(runs[1]).toBe(runs[0]);
+  });
+
+  it('run(): what the function throws while leading rejects run(), after resigning', async () => {
+    const path = `${uniqueRoot('election')}/leader`;
+    const zk = await client();
+    await expect(
+      new LeaderElection(zk, path).run(
+        () => {
+          throw new Error('boom');
+        },
+        { requeue: true },
+      ),
+    ).rejects.toThrow('boom');
+    expect((await zk.getChildren(path)).children).toEqual([]);
+  });
 });

@@ -15,6 +15,8 @@ import type { LeaseNode } from '../lock-core/node-lease.js';
 import { QueueLock } from '../lock-core/queue-lock.js';
 import { Leadership } from './leadership.js';
 import { followLeader } from './observe-leader.js';
+import { runWhileLeading } from './run-while-leading.js';
+import type { RunOptions } from './run-while-leading.js';
 
 /** Curator's LeaderLatch node name: `<path>/_c_<uuid>-latch-<seq>`. */
 const LATCH_NAME = 'latch-';
@@ -97,6 +99,28 @@ export class LeaderElection {
     validateTimeout(options.timeout);
     const resumed = await this.resume(options);
     return this.track(resumed ?? new Leadership(await this.latch.acquire(options)));
+  }
+
+  /**
+   * Runs `fn` whenever we lead, resigning when it returns: see runWhileLeading. With `requeue`
+   * it campaigns again after each run; after a suspension with the same session it runs `fn`
+   * again on our node at once. Resolves when done or when `signal` aborts.
+   */
+  run(
+    fn: (leadership: Leadership) => Promise<void> | void,
+    options: RunOptions = {},
+  ): Promise<void> {
+    return runWhileLeading(
+      {
+        campaign: (campaign) => this.campaign(campaign),
+        resumeAfterSuspension: async (resume) => {
+          const resumed = await this.resume(resume);
+          return resumed === undefined ? undefined : this.track(resumed);
+        },
+      },
+      fn,
+      options,
+    );
   }
 
   /** The leadership on our kept node, when this session still owns it; else undefined. */
