@@ -4,11 +4,12 @@ import { get, ls, stat, tree } from './data-read.js';
 import { create, rm, set } from './data-write.js';
 import { Exit } from './exit-codes.js';
 import { locks } from './list-locks.js';
+import { leader } from './show-leader.js';
 import { watch } from './watch.js';
 
 /** The data commands by the name typed after `zkcoord`; `acl` has subcommands of its own. */
 export const dataCommands: ReadonlyMap<string, Command> = new Map(
-  [ls, tree, get, set, create, rm, stat, watch, whoami, sync, locks].map((command) => [
+  [ls, tree, get, set, create, rm, stat, watch, whoami, sync, locks, leader].map((command) => [
     command.name,
     command,
   ]),

@@ -18,6 +18,7 @@ Usage:
   zkcoord lock <path> --connect host:port,... [options] -- <cmd> [args...]
                                             run a command while holding a lock (see lock --help)
   zkcoord locks [--kind <kind>] <path>      who holds the lock at <path> and who waits, in order
+  zkcoord leader [--watch] <path>           who leads the election at <path> (--watch: every change)
   zkcoord server [--ensemble 3|5] [--port N] [--tls]
                                             a local ZooKeeper for development, until Ctrl-C
 
@@ -33,7 +34,7 @@ Usage:
   zkcoord acl set [--version N] <path> <scheme:id:perms...>
   zkcoord whoami
   zkcoord sync [path]
-    These and locks take --connect host:port,...[/chroot] (or $ZKCOORD_CONNECT),
+    These, locks and leader take --connect host:port,...[/chroot] (or $ZKCOORD_CONNECT),
     --session-timeout <dur>, --auth <scheme:auth>, --sasl-user <user> --sasl-password-file <f>,
     --tls, --tls-ca/--tls-cert/--tls-key <file>, --json (commands that print), --debug and
     --help; see zkcoord <command> --help.

@@ -42,6 +42,8 @@ describe('zkcoord completion', () => {
   it('bash: the script parses (bash -n) and completes commands, options and option values', async () => {
     await run('bash', ['-n', script]);
     expect(await complete('lo')).toEqual(['lock', 'locks']);
+    expect(await complete('lea')).toEqual(['leader']);
+    expect(await complete('leader', '--w')).toEqual(['--watch']);
     expect(await complete('s')).toEqual(['server', 'set', 'stat', 'sync']);
     expect(await complete('locks', '--k')).toEqual(['--kind']);
     expect(await complete('locks', '--kind', '')).toEqual(['mutex', 'read-write', 'semaphore']);

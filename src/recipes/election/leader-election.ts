@@ -178,7 +178,7 @@ export class LeaderElection {
   observe(
     options: { readonly signal?: AbortSignal } = {},
   ): AsyncGenerator<Candidate | undefined, void, undefined> {
-    return followLeader(this.zk, this.path, LATCH_NAME, candidateOf, options.signal);
+    return followLeader(this.zk, this.path, [LATCH_NAME], candidateOf, options.signal);
   }
 }
 

@@ -5,7 +5,7 @@ import { throughTrouble } from '../coordination/connection-trouble.js';
 import { queueOrder } from '../coordination/node-names.js';
 
 /** The leader's node as a listing shows it, or none; and what fires when that may change. */
-interface LeaderSeen {
+export interface LeaderSeen {
   readonly leader:
     { readonly path: string; readonly data: Buffer; readonly stat: Stat } | undefined;
   readonly changed: Promise<WatchEvent>;
@@ -22,7 +22,7 @@ interface LeaderSeen {
 export async function leaderNow(
   zk: ZooKeeper,
   path: string,
-  marker: string,
+  markers: readonly string[],
   stop: AbortSignal,
 ): Promise<LeaderSeen> {
   const options = { watch: true as const, signal: stop };
@@ -36,11 +36,11 @@ export async function leaderNow(
       if (stat === null) return { leader: undefined, changed: watch };
       continue;
     }
-    const head = queueOrder(children, [marker])[0];
+    const head = queueOrder(children, markers)[0];
     if (head === undefined) {
       // Only now a child watch: with a leader, the leader's node alone is watched.
       const listed = await throughTrouble(() => zk.getChildren(path, options));
-      if (queueOrder(listed.children, [marker]).length > 0) continue;
+      if (queueOrder(listed.children, markers).length > 0) continue;
       return { leader: undefined, changed: listed.watch };
     }
     const leaderPath = `${path}/${head.name}`;
@@ -62,7 +62,7 @@ export async function leaderNow(
 export async function* followLeader<T>(
   zk: ZooKeeper,
   path: string,
-  marker: string,
+  markers: readonly string[],
   describe: (seen: NonNullable<LeaderSeen['leader']>) => T,
   signal: AbortSignal | undefined,
 ): AsyncGenerator<T | undefined, void, undefined> {
@@ -78,7 +78,7 @@ export async function* followLeader<T>(
     };
     signal?.addEventListener('abort', onAbort, { once: true });
     try {
-      const seen = await abortable(leaderNow(zk, path, marker, step.signal), signal);
+      const seen = await abortable(leaderNow(zk, path, markers, step.signal), signal);
       if (!yielded || seen.leader?.path !== lastPath) {
         yielded = true;
         lastPath = seen.leader?.path;
