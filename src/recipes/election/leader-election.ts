@@ -1,17 +1,17 @@
 import { hostname } from 'node:os';
 import type { Stat, ZooKeeper } from '../../client/index.js';
-import { validatePath } from '../../client/index.js';
+import { ClientClosedError, validatePath } from '../../client/index.js';
 import { readThrough } from '../coordination/connection-trouble.js';
 import { GiveUp, validateTimeout } from '../coordination/give-up.js';
 import type { AcquireOptions } from '../coordination/give-up.js';
 import { validateLostOn } from '../coordination/hold-policy.js';
 import type { LostOn } from '../coordination/hold-policy.js';
+import { deleteUntilGone } from '../coordination/delete-owned.js';
 import { LeadershipLostError } from '../coordination/errors.js';
 import { describeQueue } from '../lock-core/introspection.js';
 import type { QueueEntry } from '../lock-core/introspection.js';
 import type { LockDriver } from '../lock-core/lock-driver.js';
 import { Lease } from '../lock-core/node-lease.js';
-import type { LeaseNode } from '../lock-core/node-lease.js';
 import { QueueLock } from '../lock-core/queue-lock.js';
 import { Leadership } from './leadership.js';
 import { followLeader } from './observe-leader.js';
@@ -69,7 +69,7 @@ export class LeaderElection {
    * Our node, when a leadership ended only because the session could not be trusted for a while
    * (suspended, unconfirmed): the session may come back with it, still at the head of the queue.
    */
-  private kept: LeaseNode | undefined;
+  private kept: Leadership | undefined;
 
   constructor(
     private readonly zk: ZooKeeper,
@@ -92,19 +92,28 @@ export class LeaderElection {
    *
    * After a leadership that ended with the session untrusted for a while (`'suspended'`,
    * `'unconfirmed'`), the same session still owns our node, which still heads the queue (nodes
-   * ahead of ours can only go, never come): then the lead resumes at once, on the same node and
-   * epoch, as Curator's LeaderLatch does. After the session's loss, a new node queues.
+   * ahead of ours can only go, never come): then the lead resumes on it, same node and epoch, as
+   * Curator's LeaderLatch does, once the session is trusted again. After the session's loss, or
+   * `resign()`, a new node queues.
    */
   async campaign(options: AcquireOptions = {}): Promise<Leadership> {
     validateTimeout(options.timeout);
-    const resumed = await this.resume(options);
-    return this.track(resumed ?? new Leadership(await this.latch.acquire(options)));
+    const left = remainingOf(options);
+    for (;;) {
+      const resumed = await this.resumeLead(left());
+      if (resumed !== undefined) return resumed;
+      const leadership = this.track(new Leadership(await this.latch.acquire(left())));
+      if (!leadership.signal.aborted) return leadership;
+      // Born untrusted (a read-only server, a deadline just passed): kept, resumed once trusted.
+      if (this.kept !== leadership) throw leadership.signal.reason;
+      await this.nextState(left());
+    }
   }
 
   /**
    * Runs `fn` whenever we lead, resigning when it returns: see runWhileLeading. With `requeue`
    * it campaigns again after each run; after a suspension with the same session it runs `fn`
-   * again on our node at once. Resolves when done or when `signal` aborts.
+   * again on our node. Resolves when done or when `signal` aborts.
    */
   run(
     fn: (leadership: Leadership) => Promise<void> | void,
@@ -113,49 +122,102 @@ export class LeaderElection {
     return runWhileLeading(
       {
         campaign: (campaign) => this.campaign(campaign),
-        resumeAfterSuspension: async (resume) => {
-          const resumed = await this.resume(resume);
-          return resumed === undefined ? undefined : this.track(resumed);
-        },
+        resumeAfterSuspension: (resume) => this.resumeLead(resume),
+        nextSession: (signal) => this.nextSession(signal),
       },
       fn,
       options,
     );
   }
 
-  /** The leadership on our kept node, when this session still owns it; else undefined. */
+  /** The lead resumed on our kept node, once trusted; undefined when there is none to resume. */
+  private async resumeLead(options: AcquireOptions): Promise<Leadership | undefined> {
+    const left = remainingOf(options);
+    for (;;) {
+      const resumed = await this.resume(left());
+      if (resumed === undefined) return undefined;
+      const leadership = this.track(resumed);
+      if (!leadership.signal.aborted) return leadership;
+      if (this.kept !== leadership) return undefined;
+      await this.nextState(left());
+    }
+  }
+
+  /** A leadership on our kept node if this session still owns it there; else undefined. */
   private async resume(options: AcquireOptions): Promise<Leadership | undefined> {
     const kept = this.kept;
-    this.kept = undefined;
-    if (kept === undefined || this.zk.sessionId !== kept.stat.ephemeralOwner) return undefined;
+    if (kept === undefined) return undefined;
+    if (kept.resigning() || this.zk.sessionId !== kept.sessionId) {
+      this.kept = undefined;
+      return undefined;
+    }
     const give = new GiveUp(this.zk, this.path, options);
     try {
+      // A server behind the leader could still show a node an operator deleted.
+      await readThrough(give, () => this.zk.sync(kept.path));
       const stat = await readThrough(give, () => this.zk.exists(kept.path));
-      const ours = stat?.ephemeralOwner === kept.stat.ephemeralOwner;
-      if (!ours || stat.czxid !== kept.stat.czxid) return undefined;
-      return new Leadership(new Lease(this.zk, kept, this.lostOn));
+      // Resigned meanwhile, or another campaign() of ours took it: not ours to resume.
+      if (!this.keeps(kept) || kept.resigning()) return undefined;
+      this.kept = undefined;
+      if (stat?.ephemeralOwner !== kept.sessionId || stat.czxid !== kept.epoch) return undefined;
+      kept.supersede();
+      return new Leadership(new Lease(this.zk, { path: kept.path, stat }, this.lostOn));
+    } catch (error) {
+      // Given up (timeout, abort, the session's end): nobody will resume on our node now, so it
+      // must not stay at the head of the queue (a no-op when the session is gone).
+      if (this.kept === kept) {
+        this.kept = undefined;
+        void deleteUntilGone(this.zk, kept.path, kept.sessionId).catch(() => undefined);
+      }
+      throw error;
     } finally {
       give.dispose();
     }
   }
 
-  /** Keeps our node when the lead ends with the session only untrusted, to resume on it. */
+  /** A call, so that TypeScript reads `kept` afresh after an await. */
+  private keeps(leadership: Leadership): boolean {
+    return this.kept === leadership;
+  }
+
+  /** Keeps a leadership that ended with the session only untrusted, to resume on its node. */
   private track(leadership: Leadership): Leadership {
-    leadership.signal.addEventListener(
-      'abort',
-      () => {
-        const reason: unknown = leadership.signal.reason;
-        const cause = reason instanceof LeadershipLostError ? reason.lossCause : undefined;
-        if (cause === 'suspended' || cause === 'unconfirmed') {
-          this.kept = {
-            path: leadership.path,
-            stat: { czxid: leadership.epoch, ephemeralOwner: leadership.sessionId },
-          };
-        }
-      },
-      { once: true },
-    );
+    const onEnd = (): void => {
+      const reason: unknown = leadership.signal.reason;
+      const cause = reason instanceof LeadershipLostError ? reason.lossCause : undefined;
+      const untrusted = cause === 'suspended' || cause === 'unconfirmed';
+      if (untrusted && !leadership.resigning()) this.kept = leadership;
+    };
+    if (leadership.signal.aborted) onEnd();
+    else leadership.signal.addEventListener('abort', onEnd, { once: true });
     return leadership;
+  }
+
+  /** Waits for the client's next state change, within the caller's timeout and signal. */
+  private async nextState(options: AcquireOptions): Promise<void> {
+    const give = new GiveUp(this.zk, this.path, options);
+    let stop = (): void => undefined;
+    try {
+      await give.race(
+        new Promise<void>((resolve) => {
+          stop = this.zk.observeState(() => {
+            resolve();
+          });
+        }),
+      );
+    } finally {
+      stop();
+      give.dispose();
+    }
+  }
+
+  /** Resolves once a session is connected (after a loss); rejects when the client closes. */
+  private async nextSession(signal: AbortSignal | undefined): Promise<void> {
+    while (this.zk.state !== 'connected' && this.zk.state !== 'reconnected') {
+      if (this.zk.state === 'closed' || this.zk.closing) throw new ClientClosedError();
+      signal?.throwIfAborted();
+      await this.nextState(signal === undefined ? {} : { signal });
+    }
   }
 
   /** The leader now, from one listing and one read each; undefined when nobody campaigns. */
@@ -191,4 +253,13 @@ function candidateOf(node: Pick<QueueEntry, 'path' | 'data' | 'stat'>): Candidat
     path: node.path,
     stat: node.stat,
   };
+}
+
+/** The caller's options with what is left of its timeout, read afresh at each call. */
+function remainingOf(options: AcquireOptions): () => AcquireOptions {
+  const { timeout, signal } = options;
+  const base = signal === undefined ? {} : { signal };
+  if (timeout === undefined) return () => base;
+  const deadline = performance.now() + timeout;
+  return () => ({ ...base, timeout: Math.max(0, deadline - performance.now()) });
 }

@@ -19,6 +19,9 @@ export class Leadership implements AsyncDisposable {
   /** Aborts, with a LeadershipLostError reason, when the lead can no longer be trusted. */
   readonly signal: AbortSignal;
   private readonly controller = new AbortController();
+  private resigned = false;
+  /** A later leadership resumed on our node: it is that one's to delete now, not ours. */
+  private superseded = false;
 
   constructor(private readonly lease: Lease) {
     this.path = lease.path;
@@ -52,9 +55,25 @@ export class Leadership implements AsyncDisposable {
     return this.lease.transaction();
   }
 
-  /** Gives up the lead: deletes our node, so the next candidate leads. Idempotent. */
+  /**
+   * Gives up the lead: deletes our node, so the next candidate leads. Idempotent. Also after the
+   * signal aborted: a node kept through a suspension would otherwise head the queue while our
+   * session lives. A no-op once a new `campaign()` resumed the lead on our node.
+   */
   resign(options: { signal?: AbortSignal } = {}): Promise<void> {
+    this.resigned = true;
+    if (this.superseded) return Promise.resolve();
     return this.lease.release(options);
+  }
+
+  /** Whether resign() was called: then the node must not be resumed on. */
+  resigning(): boolean {
+    return this.resigned;
+  }
+
+  /** The lead resumed on our node with a new leadership: our resign() must not delete it. */
+  supersede(): void {
+    this.superseded = true;
   }
 
   async [Symbol.asyncDispose](): Promise<void> {

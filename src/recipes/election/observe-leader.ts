@@ -1,7 +1,8 @@
-import { NoNodeError } from '../../client/index.js';
+import { NoAuthError, NoNodeError, SessionExpiredError } from '../../client/index.js';
 import type { Stat, WatchEvent, ZooKeeper } from '../../client/index.js';
 import { abortable } from '../coordination/abortable.js';
 import { throughTrouble } from '../coordination/connection-trouble.js';
+import { GiveUp } from '../coordination/give-up.js';
 import { queueOrder } from '../coordination/node-names.js';
 
 /** The leader's node as a listing shows it, or none; and what fires when that may change. */
@@ -26,31 +27,62 @@ export async function leaderNow(
   stop: AbortSignal,
 ): Promise<LeaderSeen> {
   const options = { watch: true as const, signal: stop };
-  for (;;) {
-    let children: string[];
-    try {
-      ({ children } = await throughTrouble(() => zk.getChildren(path)));
-    } catch (error) {
-      if (!(error instanceof NoNodeError)) throw error;
-      const { stat, watch } = await throughTrouble(() => zk.exists(path, options));
-      if (stat === null) return { leader: undefined, changed: watch };
-      continue;
-    }
-    const head = queueOrder(children, markers)[0];
-    if (head === undefined) {
-      // Only now a child watch: with a leader, the leader's node alone is watched.
-      const listed = await throughTrouble(() => zk.getChildren(path, options));
-      if (queueOrder(listed.children, markers).length > 0) continue;
-      return { leader: undefined, changed: listed.watch };
-    }
-    const leaderPath = `${path}/${head.name}`;
-    try {
-      const { data, stat, watch } = await throughTrouble(() => zk.getData(leaderPath, options));
-      return { leader: { path: leaderPath, data, stat }, changed: watch };
-    } catch (error) {
+  // Stops retrying with `stop`, and ends with the session (SessionExpiredError) or the client.
+  const give = new GiveUp(zk, path, { signal: stop });
+  try {
+    for (;;) {
+      let children: string[];
+      try {
+        ({ children } = await throughTrouble(() => zk.getChildren(path), { give }));
+      } catch (error) {
+        if (!(error instanceof NoNodeError)) throw error;
+        const { stat, watch } = await throughTrouble(() => zk.exists(path, options), { give });
+        if (stat === null) return { leader: undefined, changed: watch };
+        continue;
+      }
+      const head = queueOrder(children, markers)[0];
+      if (head === undefined) {
+        // Only now a child watch: with a leader, the leader's node alone is watched.
+        const listed = await readOrNoNode(() => zk.getChildren(path, options), give);
+        if (listed === undefined || queueOrder(listed.children, markers).length > 0) continue;
+        return { leader: undefined, changed: listed.watch };
+      }
+      const seen = await readLeader(zk, `${path}/${head.name}`, options, give);
       // Gone between the listing and the read: list again.
-      if (!(error instanceof NoNodeError)) throw error;
+      if (seen !== undefined) return seen;
     }
+  } finally {
+    give.dispose();
+  }
+}
+
+/** The leader's node and a watch on it; undefined when it is gone. */
+async function readLeader(
+  zk: ZooKeeper,
+  leaderPath: string,
+  options: { readonly watch: true; readonly signal: AbortSignal },
+  give: GiveUp,
+): Promise<LeaderSeen | undefined> {
+  try {
+    const read = await readOrNoNode(() => zk.getData(leaderPath, options), give);
+    if (read === undefined) return undefined;
+    return { leader: { path: leaderPath, data: read.data, stat: read.stat }, changed: read.watch };
+  } catch (error) {
+    if (!(error instanceof NoAuthError)) throw error;
+  }
+  // A candidate whose node we may not read (its own ACL): its existence and Stat still tell.
+  const { stat, watch } = await throughTrouble(() => zk.exists(leaderPath, options), { give });
+  if (stat === null) return undefined;
+  return { leader: { path: leaderPath, data: Buffer.alloc(0), stat }, changed: watch };
+}
+
+/** The read's answer, or undefined when the node is gone. */
+async function readOrNoNode<T>(read: () => Promise<T>, give: GiveUp): Promise<T | undefined> {
+  try {
+    return await throughTrouble(read, { give });
+  } catch (error) {
+    if (error instanceof NoNodeError) return undefined;
+    throw error;
   }
 }
 
@@ -78,7 +110,15 @@ export async function* followLeader<T>(
     };
     signal?.addEventListener('abort', onAbort, { once: true });
     try {
-      const seen = await abortable(leaderNow(zk, path, markers, step.signal), signal);
+      let seen: LeaderSeen;
+      try {
+        seen = await abortable(leaderNow(zk, path, markers, step.signal), signal);
+      } catch (error) {
+        // The session ended while we read: follow the leader again in the next one.
+        if (!(error instanceof SessionExpiredError) || aborted()) throw error;
+        await waitForSession(zk, signal);
+        continue;
+      }
       if (!yielded || seen.leader?.path !== lastPath) {
         yielded = true;
         lastPath = seen.leader?.path;
@@ -87,7 +127,7 @@ export async function* followLeader<T>(
       const event = await abortable(seen.changed, signal);
       // The session ended under the watch: wait for the next one rather than spin.
       if (event.type === 'watchLost' && event.reason === 'sessionExpired') {
-        await abortable(waitForSession(zk), signal);
+        await waitForSession(zk, signal);
       }
     } catch (error) {
       if (aborted()) return;
@@ -99,15 +139,20 @@ export async function* followLeader<T>(
   }
 }
 
-/** Resolves when the client is connected again (a new session after a loss). */
-function waitForSession(zk: ZooKeeper): Promise<void> {
+/**
+ * Resolves when the client is connected again (a new session after a loss); rejects with the
+ * signal's reason when it aborts, leaving no observer behind. (With `newSessionOnLoss: false` no
+ * session comes: it waits for the signal, or for close(), after which the next read rejects.)
+ */
+function waitForSession(zk: ZooKeeper, signal: AbortSignal | undefined): Promise<void> {
   if (zk.state === 'connected' || zk.state === 'reconnected') return Promise.resolve();
-  return new Promise((resolve) => {
-    const stop = zk.observeState((state) => {
-      if (state === 'connected' || state === 'reconnected' || state === 'closed') {
-        stop();
-        resolve();
-      }
+  let stop = (): void => undefined;
+  const connected = new Promise<void>((resolve) => {
+    stop = zk.observeState((state) => {
+      if (state === 'connected' || state === 'reconnected' || state === 'closed') resolve();
     });
+  });
+  return abortable(connected, signal).finally(() => {
+    stop();
   });
 }
