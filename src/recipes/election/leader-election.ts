@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import type { Stat, ZooKeeper } from '../../client/index.js';
-import { ClientClosedError, validatePath } from '../../client/index.js';
+import { validatePath } from '../../client/index.js';
 import { readThrough } from '../coordination/connection-trouble.js';
 import { GiveUp, validateTimeout } from '../coordination/give-up.js';
 import type { AcquireOptions } from '../coordination/give-up.js';
@@ -8,6 +8,7 @@ import { validateLostOn } from '../coordination/hold-policy.js';
 import type { LostOn } from '../coordination/hold-policy.js';
 import { deleteUntilGone } from '../coordination/delete-owned.js';
 import { LeadershipLostError } from '../coordination/errors.js';
+import { untilConnected } from '../coordination/session-waits.js';
 import { describeQueue } from '../lock-core/introspection.js';
 import type { QueueEntry } from '../lock-core/introspection.js';
 import type { LockDriver } from '../lock-core/lock-driver.js';
@@ -123,7 +124,7 @@ export class LeaderElection {
       {
         campaign: (campaign) => this.campaign(campaign),
         resumeAfterSuspension: (resume) => this.resumeLead(resume),
-        nextSession: (signal) => this.nextSession(signal),
+        nextSession: (signal) => untilConnected(this.zk, signal),
       },
       fn,
       options,
@@ -208,15 +209,6 @@ export class LeaderElection {
     } finally {
       stop();
       give.dispose();
-    }
-  }
-
-  /** Resolves once a session is connected (after a loss); rejects when the client closes. */
-  private async nextSession(signal: AbortSignal | undefined): Promise<void> {
-    while (this.zk.state !== 'connected' && this.zk.state !== 'reconnected') {
-      if (this.zk.state === 'closed' || this.zk.closing) throw new ClientClosedError();
-      signal?.throwIfAborted();
-      await this.nextState(signal === undefined ? {} : { signal });
     }
   }
 

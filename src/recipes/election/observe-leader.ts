@@ -3,6 +3,7 @@ import type { Stat, WatchEvent, ZooKeeper } from '../../client/index.js';
 import { abortable } from '../coordination/abortable.js';
 import { throughTrouble } from '../coordination/connection-trouble.js';
 import { GiveUp } from '../coordination/give-up.js';
+import { untilConnected } from '../coordination/session-waits.js';
 import { queueOrder } from '../coordination/node-names.js';
 
 /** The leader's node as a listing shows it, or none; and what fires when that may change. */
@@ -116,7 +117,7 @@ export async function* followLeader<T>(
       } catch (error) {
         // The session ended while we read: follow the leader again in the next one.
         if (!(error instanceof SessionExpiredError) || aborted()) throw error;
-        await waitForSession(zk, signal);
+        await untilConnected(zk, signal);
         continue;
       }
       if (!yielded || seen.leader?.path !== lastPath) {
@@ -127,7 +128,7 @@ export async function* followLeader<T>(
       const event = await abortable(seen.changed, signal);
       // The session ended under the watch: wait for the next one rather than spin.
       if (event.type === 'watchLost' && event.reason === 'sessionExpired') {
-        await waitForSession(zk, signal);
+        await untilConnected(zk, signal);
       }
     } catch (error) {
       if (aborted()) return;
@@ -137,22 +138,4 @@ export async function* followLeader<T>(
       step.abort();
     }
   }
-}
-
-/**
- * Resolves when the client is connected again (a new session after a loss); rejects with the
- * signal's reason when it aborts, leaving no observer behind. (With `newSessionOnLoss: false` no
- * session comes: it waits for the signal, or for close(), after which the next read rejects.)
- */
-function waitForSession(zk: ZooKeeper, signal: AbortSignal | undefined): Promise<void> {
-  if (zk.state === 'connected' || zk.state === 'reconnected') return Promise.resolve();
-  let stop = (): void => undefined;
-  const connected = new Promise<void>((resolve) => {
-    stop = zk.observeState((state) => {
-      if (state === 'connected' || state === 'reconnected' || state === 'closed') resolve();
-    });
-  });
-  return abortable(connected, signal).finally(() => {
-    stop();
-  });
 }
