@@ -1,25 +1,17 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { ZooKeeper } from '../../src/index.js';
 import { LeaderElection, LockTimeoutError } from '../../src/recipes/index.js';
 import type { Leadership } from '../../src/recipes/index.js';
 import { expireSession, FaultProxy } from '../../src/testing/index.js';
 import { until, within } from '../support/poll.js';
 import { connectString, uniqueRoot } from './helpers.js';
+import { sessions } from './recipe-helpers.js';
 
 // LeaderElection where a suspension or a session's end meets a campaign, a resume or run():
 // the cases a reviewer found leaving a node at the head of the queue, or run() giving up.
 
-const clients: ZooKeeper[] = [];
+const { open: client, closeAll } = sessions();
 
-async function client(connect = connectString()): Promise<ZooKeeper> {
-  const zk = await ZooKeeper.connect(connect, { sessionTimeout: 10_000 });
-  clients.push(zk);
-  return zk;
-}
-
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((zk) => zk.close()));
-});
+afterEach(closeAll);
 
 describe('LeaderElection under faults', () => {
   it('a campaign that gives up while the lead is suspended deletes the kept node: the next candidate leads', async () => {

@@ -5,12 +5,11 @@ import type { Candidate, Leadership } from '../../src/recipes/index.js';
 import { FaultProxy } from '../../src/testing/index.js';
 import { until } from '../support/poll.js';
 import { connectString, COUNTED_FRAMES, uniqueRoot } from './helpers.js';
+import { sessions } from './recipe-helpers.js';
 
 // LeaderElection against a real server: the LeaderLatch layout, one leader at a time in queue
 // order, epochs that grow, and the leadership's signal. (Issue 16; the resume after a suspension,
 // observe(), run(), the CLI and the Curator interop come with the rest of it.)
-
-const clients: ZooKeeper[] = [];
 
 /** The election's children; none once the server reaped its empty container. */
 async function childrenOf(zk: ZooKeeper, path: string): Promise<string[]> {
@@ -28,15 +27,9 @@ function idOf(step: IteratorResult<Candidate | undefined, void>): string | undef
   return step.value?.id;
 }
 
-async function client(): Promise<ZooKeeper> {
-  const zk = await ZooKeeper.connect(connectString(), { sessionTimeout: 10_000 });
-  clients.push(zk);
-  return zk;
-}
+const { open: client, closeAll } = sessions();
 
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((zk) => zk.close()));
-});
+afterEach(closeAll);
 
 describe('LeaderElection', () => {
   it("leads alone at once, on a node in Curator's LeaderLatch layout holding its id", async () => {
@@ -144,8 +137,7 @@ describe('LeaderElection', () => {
   it('resumes the lead on the same node after a suspension with the same session; the next candidate never leads meanwhile', async () => {
     const path = `${uniqueRoot('election')}/leader`;
     await using proxy = await FaultProxy.start({ target: connectString() });
-    const zk = await ZooKeeper.connect(proxy.connectString, { sessionTimeout: 10_000 });
-    clients.push(zk);
+    const zk = await client(proxy.connectString);
     const other = await client();
     const election = new LeaderElection(zk, path, { id: 'resumer' });
     const first = await election.campaign();
@@ -190,11 +182,7 @@ describe('LeaderElection', () => {
 
   it('observe(): the leader now, then each change; joins behind the leader cost the observer nothing, a hand-over two requests', async () => {
     const path = `${uniqueRoot('election')}/leader`;
-    const watcher = await ZooKeeper.connect(connectString(), {
-      sessionTimeout: 40_000,
-      ...COUNTED_FRAMES,
-    });
-    clients.push(watcher);
+    const watcher = await client(connectString(), { sessionTimeout: 40_000, ...COUNTED_FRAMES });
     const stop = new AbortController();
     const leaders = new LeaderElection(watcher, path).observe({ signal: stop.signal });
     const next = async (): Promise<string | undefined> => idOf(await leaders.next());
@@ -225,8 +213,7 @@ describe('LeaderElection', () => {
   it('observe() through a disconnection: a hand-over made meanwhile is reported once it is back', async () => {
     const path = `${uniqueRoot('election')}/leader`;
     await using proxy = await FaultProxy.start({ target: connectString() });
-    const watcher = await ZooKeeper.connect(proxy.connectString, { sessionTimeout: 10_000 });
-    clients.push(watcher);
+    const watcher = await client(proxy.connectString);
     const stop = new AbortController();
     const leaders = new LeaderElection(watcher, path).observe({ signal: stop.signal });
     const a = await new LeaderElection(await client(), path, { id: 'a' }).campaign();
@@ -280,8 +267,7 @@ describe('LeaderElection', () => {
   it('run(): after a suspension with the same session, the function runs again on the same node', async () => {
     const path = `${uniqueRoot('election')}/leader`;
     await using proxy = await FaultProxy.start({ target: connectString() });
-    const zk = await ZooKeeper.connect(proxy.connectString, { sessionTimeout: 10_000 });
-    clients.push(zk);
+    const zk = await client(proxy.connectString);
     const runs: bigint[] = [];
     await new LeaderElection(zk, path).run(async (leadership) => {
       runs.push(leadership.epoch);

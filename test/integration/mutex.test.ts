@@ -1,23 +1,15 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ClientClosedError, NoNodeError, ZooKeeper } from '../../src/index.js';
+import { ClientClosedError, NoNodeError } from '../../src/index.js';
 import { LeaseLostError, LockTimeoutError, Mutex } from '../../src/recipes/index.js';
 import type { Lease } from '../../src/recipes/index.js';
 import { until } from '../support/poll.js';
-import { connectString, uniqueRoot } from './helpers.js';
-import { IN_BACKGROUND } from './recipe-helpers.js';
+import { uniqueRoot } from './helpers.js';
+import { IN_BACKGROUND, sessions } from './recipe-helpers.js';
 
-const clients: ZooKeeper[] = [];
+const { open: client, closeAll } = sessions();
 
-async function client(): Promise<ZooKeeper> {
-  const zk = await ZooKeeper.connect(connectString(), { sessionTimeout: 10_000 });
-  clients.push(zk);
-  return zk;
-}
-
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((zk) => zk.close()));
-});
+afterEach(closeAll);
 
 describe('Mutex', () => {
   it('excludes: unguarded increments by contending sessions lose nothing, intervals never overlap', async () => {

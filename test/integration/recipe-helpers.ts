@@ -1,13 +1,20 @@
 import { NoNodeError, ZooKeeper } from '../../src/index.js';
+import type { ZooKeeperOptions } from '../../src/index.js';
 import { until } from '../support/poll.js';
 import { connectString } from './helpers.js';
 
-/** Sessions for one test file: `open()` connects one, `closeAll()` (in afterEach) ends them all. */
-export function sessions(): { open: () => Promise<ZooKeeper>; closeAll: () => Promise<void> } {
+/**
+ * Sessions for one test file: `open()` connects one (to the shared server unless told where, with
+ * a 10 s session timeout unless told otherwise), `closeAll()` (in afterEach) ends them all.
+ */
+export function sessions(): {
+  open: (connect?: string, options?: ZooKeeperOptions) => Promise<ZooKeeper>;
+  closeAll: () => Promise<void>;
+} {
   const open: ZooKeeper[] = [];
   return {
-    open: async () => {
-      const zk = await ZooKeeper.connect(connectString(), { sessionTimeout: 10_000 });
+    open: async (connect = connectString(), options = {}) => {
+      const zk = await ZooKeeper.connect(connect, { sessionTimeout: 10_000, ...options });
       open.push(zk);
       return zk;
     },
